@@ -1,0 +1,269 @@
+/**
+ * The one emnify Event API client, shared by the Grafana data source, the exporter and the tests.
+ * It owns authentication (auth.ts), pacing (rateLimiter.ts), retries (requester.ts), filters
+ * (filter.ts), paging (paging.ts) and normalisation (normalize.ts); the transport is injected.
+ */
+import { TokenManager } from './auth';
+import { EmnifyError, httpError } from './errors';
+import { EventListParams, QueryParams, buildEventQuery } from './filter';
+import { EmnifyEvent, EventTypeInfo } from './model';
+import { normalizeEvent } from './normalize';
+import { PagingInfo, parsePaging } from './paging';
+import { EMNIFY_EVENTS_RATE_LIMIT, TokenBucket } from './rateLimiter';
+import { ClientObserver, RequesterDeps, endpointLabel, sendWithRetry } from './requester';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, sleep as defaultSleep } from './retry';
+import { HttpResponse, Transport } from './transport';
+
+/** Whose events: all of the organisation (`/api/v1/event`), or one organisation, endpoint, SIM or user. */
+export type EventScope =
+  | { kind: 'all' }
+  | { kind: 'organisation' | 'user'; id: number | 'my' }
+  | { kind: 'endpoint' | 'sim'; id: number };
+
+export interface EventQuery extends EventListParams {
+  scope?: EventScope;
+}
+
+export interface EventPage {
+  events: EmnifyEvent[];
+  /** Items of the page that lacked an id, timestamp or type, and were skipped. */
+  skipped: number;
+  paging: PagingInfo;
+  /** The page that was requested (the server may answer with another, e.g. past the end). */
+  requestedPage: number;
+}
+
+export interface PagingOptions {
+  /** Stop after this many pages (a notice-worthy truncation); default unlimited. */
+  maxPages?: number;
+  /** Pages fetched in parallel once the first page told the total; default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export interface EventList {
+  events: EmnifyEvent[];
+  /** `x-total-count` of the last page read: how many events match the filter. */
+  totalCount: number;
+  /** Pages available (`x-total-pages`). */
+  totalPages: number;
+  pagesFetched: number;
+  /** True when maxPages stopped the read before the last page. */
+  truncated: boolean;
+  skipped: number;
+}
+
+export interface EmnifyClientOptions {
+  transport: Transport;
+  /** The application token. Omit when the transport's proxy adds credentials (Grafana route). */
+  applicationToken?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Paces event requests; default emnify's 10 requests/s with burst 5. `null` disables pacing. */
+  rateLimiter?: TokenBucket | null;
+  observer?: ClientObserver;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Remember a rejected application token this long before trying it again; default 5 minutes. */
+  rejectionCooldownMs?: number;
+}
+
+export function scopePath(scope: EventScope = { kind: 'all' }): string {
+  if (scope.kind === 'all') {
+    return '/api/v1/event';
+  }
+  const id = scope.id;
+  if (id !== 'my' && (!Number.isSafeInteger(id) || id < 0)) {
+    throw new EmnifyError('EMNIFY_INVALID_FILTER', `Invalid ${scope.kind} id "${String(id)}": expected a numeric id.`);
+  }
+  if (id === 'my' && (scope.kind === 'endpoint' || scope.kind === 'sim')) {
+    throw new EmnifyError('EMNIFY_INVALID_FILTER', `Invalid ${scope.kind} id "my": only organisation and user scopes accept "my".`);
+  }
+  return `/api/v1/${scope.kind}/${id}/event`;
+}
+
+function parseJsonArray(response: HttpResponse, path: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', `The emnify API answered ${path} with a body that is not JSON (${response.body.length} bytes).`, {
+      path,
+      status: response.status,
+      retryable: true,
+    });
+  }
+  if (!Array.isArray(parsed)) {
+    throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', `The emnify API answered ${path} with JSON that is not an array.`, {
+      path,
+      status: response.status,
+      retryable: true,
+    });
+  }
+  return parsed;
+}
+
+export class EmnifyClient {
+  private readonly deps: RequesterDeps;
+  private readonly tokens: TokenManager;
+  private readonly limiter: TokenBucket | null;
+
+  constructor(options: EmnifyClientOptions) {
+    this.deps = {
+      transport: options.transport,
+      policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      observer: options.observer ?? {},
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? defaultSleep,
+      random: options.random ?? Math.random,
+    };
+    this.tokens = new TokenManager(this.deps, {
+      applicationToken: options.applicationToken,
+      rejectionCooldownMs: options.rejectionCooldownMs,
+    });
+    this.limiter =
+      options.rateLimiter === undefined
+        ? new TokenBucket({ ...EMNIFY_EVENTS_RATE_LIMIT, now: this.deps.now, sleep: this.deps.sleep })
+        : options.rateLimiter;
+  }
+
+  /** Authenticates now (health checks); later calls reuse the token. */
+  async authenticate(signal?: AbortSignal): Promise<void> {
+    await this.tokens.getToken(signal);
+  }
+
+  /** `GET /api/v1/event/type`: the event type lookup. */
+  async getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
+    const path = '/api/v1/event/type';
+    const { value } = await this.get(path, {}, signal, (response) => parseJsonArray(response, path));
+    return value.flatMap((item) => {
+      const t = item as { id?: unknown; description?: unknown; name?: unknown };
+      if (typeof t?.id !== 'number') {
+        return [];
+      }
+      const description = typeof t.description === 'string' ? t.description : typeof t.name === 'string' ? t.name : '';
+      return [{ id: t.id, description }];
+    });
+  }
+
+  /** One page of events. Validation errors are thrown before any request. */
+  async getEventPage(query: EventQuery, signal?: AbortSignal): Promise<EventPage> {
+    const path = scopePath(query.scope);
+    const params = buildEventQuery(query);
+    const requestedPage = query.page ?? 1;
+    const { value: items, headers } = await this.get(path, params, signal, (response) => parseJsonArray(response, path));
+    const events: EmnifyEvent[] = [];
+    let skipped = 0;
+    for (const item of items) {
+      try {
+        events.push(normalizeEvent(item));
+      } catch {
+        skipped++;
+      }
+    }
+    return { events, skipped, paging: parsePaging(headers, requestedPage, items.length), requestedPage };
+  }
+
+  /**
+   * Every page of a query, in page order. The first page tells the total; the rest are fetched with
+   * bounded concurrency. Stops on `x-total-pages` (a page past the end repeats the last page), follows
+   * a total that grows while paging, and stops at `maxPages`.
+   */
+  async *iterateEventPages(query: EventQuery, options: PagingOptions = {}): AsyncGenerator<EventPage> {
+    const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    const first = await this.getEventPage({ ...query, page: 1 }, options.signal);
+    yield first;
+    // Ask for the page size in effect (the server may have clamped what we asked for).
+    const perPage = query.perPage !== undefined ? first.paging.perPage : undefined;
+    let totalPages = first.paging.totalPages;
+    let next = 2;
+    const inflight = new Map<number, Promise<EventPage>>();
+    const launch = () => {
+      while (inflight.size < concurrency && next <= Math.min(totalPages, maxPages)) {
+        const page = next++;
+        const promise = this.getEventPage({ ...query, page, perPage }, options.signal);
+        // Avoid unhandled rejections while the page waits its turn; awaited below in order.
+        promise.catch(() => undefined);
+        inflight.set(page, promise);
+      }
+    };
+    launch();
+    for (let page = 2; inflight.has(page); page++) {
+      const result = await inflight.get(page)!;
+      inflight.delete(page);
+      if (result.paging.currentPage < page) {
+        // The result shrank while paging: this is the last page served again. Nothing more to read.
+        break;
+      }
+      totalPages = Math.max(totalPages, result.paging.totalPages);
+      yield result;
+      launch();
+    }
+  }
+
+  /** All events of a query (up to `maxPages`), de-duplicated by id, in the order served. */
+  async listEvents(query: EventQuery, options: PagingOptions = {}): Promise<EventList> {
+    const seen = new Set<number>();
+    const events: EmnifyEvent[] = [];
+    let pagesFetched = 0;
+    let totalPages = 0;
+    let totalCount = 0;
+    let skipped = 0;
+    for await (const page of this.iterateEventPages(query, options)) {
+      pagesFetched++;
+      totalPages = page.paging.totalPages;
+      totalCount = page.paging.totalCount;
+      skipped += page.skipped;
+      for (const event of page.events) {
+        if (!seen.has(event.id)) {
+          seen.add(event.id);
+          events.push(event);
+        }
+      }
+    }
+    const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+    return { events, totalCount, totalPages, pagesFetched, truncated: totalPages > pagesFetched && pagesFetched >= maxPages, skipped };
+  }
+
+  /**
+   * An authenticated GET with pacing, retries and one re-authentication on 401. `parse` runs inside
+   * the retry loop, so a malformed 2xx body is retried like a failed request.
+   */
+  private async get<T>(
+    path: string,
+    query: QueryParams,
+    signal: AbortSignal | undefined,
+    parse: (response: HttpResponse) => T
+  ): Promise<{ value: T; headers: Record<string, string> }> {
+    for (let authAttempt = 0; ; authAttempt++) {
+      const token = await this.tokens.getToken(signal);
+      if (this.limiter) {
+        const waitedMs = await this.limiter.take(signal);
+        if (waitedMs > 0) {
+          this.deps.observer.onRateLimitWait?.({ endpoint: endpointLabel(path), waitedMs, cause: 'client' });
+        }
+      }
+      let refused = false;
+      try {
+        return await sendWithRetry(
+          this.deps,
+          { method: 'GET', path, query, headers: { authorization: `Bearer ${token}` }, kind: 'api', signal },
+          (response) => ({ value: parse(response), headers: response.headers }),
+          (response) => {
+            if (response.status === 401 && authAttempt === 0) {
+              refused = true;
+            }
+            throw httpError(response.status, response.body, path, this.tokens.secrets());
+          }
+        );
+      } catch (err) {
+        if (!refused) {
+          throw err;
+        }
+      }
+      // The JWT was refused (expired early, revoked, rotated secret): authenticate again, retry once.
+      this.tokens.invalidate(token);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+export * from './model';
+export * from './errors';
+export * from './time';
+export * from './filter';
+export * from './normalize';
+export * from './transport';
+export * from './retry';
+export * from './rateLimiter';
+export * from './paging';
+export * from './requester';
+export * from './auth';
+export * from './client';
+export { jwtExpiry } from './jwt';

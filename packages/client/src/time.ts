@@ -1,0 +1,68 @@
+/**
+ * Time in the emnify API: the `from`/`until` filter format, and parsing the several timestamp formats
+ * events carry (../shared/emnify-api.md §2.5, §3.4).
+ */
+
+/** `YYYY-MM-DDTHH:mm:ssZ` in UTC, the only form the `from`/`until` filter accepts (second precision). */
+export function formatFilterTime(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) {
+    throw new RangeError(`not a time: ${epochMs}`);
+  }
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+const FILTER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+export function isFilterTime(text: string): boolean {
+  return FILTER_TIME.test(text) && !Number.isNaN(Date.parse(text));
+}
+
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
+const US_FORMAT = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ?(AM|PM)$/i;
+
+/**
+ * Parses an event timestamp into epoch milliseconds, or `undefined` when it is no known format.
+ * Accepted (all seen in emnify payloads): `2021-10-27T11:59:29.000Z`, `2017-10-26T07:28:00.000+0000`,
+ * `2021-10-27T15:17:23Z`, `2021-10-06 10:42:58` (no zone: UTC), `5/8/2017 10:56:25 AM` (UTC).
+ */
+export function parseEventTimestamp(text: string): number | undefined {
+  const iso = ISO_WITH_ZONE.exec(text.trim());
+  if (iso) {
+    const [, y, mo, d, h, mi, s, frac, zone] = iso;
+    const ms = frac ? Math.floor(Number(frac) * 1000) : 0;
+    let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+    if (zone && zone !== 'Z') {
+      const sign = zone.startsWith('-') ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
+      t -= sign * offsetMinutes * 60_000;
+    }
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const us = US_FORMAT.exec(text.trim());
+  if (us) {
+    const [, mo, d, y, h, mi, s, ampm] = us;
+    let hour = Number(h) % 12;
+    if (ampm.toUpperCase() === 'PM') {
+      hour += 12;
+    }
+    return Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mi), Number(s));
+  }
+  return undefined;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Parses Prometheus-style durations (`500ms`, `30s`, `5m`, `1h`, `7d`, `1w`, and sums like `1h30m`) to ms. */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  const parts = trimmed.match(/\d+(?:\.\d+)?(?:ms|s|m|h|d|w)/g);
+  if (!parts || parts.join('') !== trimmed) {
+    throw new RangeError(`"${text}" is not a duration (expected e.g. 500ms, 30s, 5m, 1h, 7d)`);
+  }
+  return parts.reduce((sum, part) => {
+    const [, value, unit] = DURATION.exec(part)!;
+    return sum + Number(value) * UNIT_MS[unit];
+  }, 0);
+}
