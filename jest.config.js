@@ -14,6 +14,8 @@ const workspaceModules = {
 };
 
 module.exports = {
+  // Tests against real servers (simulator, exporter, Prometheus) need more than the default 5 s.
+  testTimeout: 30000,
   projects: [
     {
       ...base,
@@ -34,7 +36,6 @@ module.exports = {
       ],
       transform: { '^.+\\.(t|j)sx?$': swcTransform },
       moduleNameMapper: workspaceModules,
-      testTimeout: 30000,
     },
   ],
 };
