@@ -9,7 +9,7 @@ import { EventListParams, QueryParams, buildEventQuery } from './filter';
 import { EmnifyEvent, EventTypeInfo } from './model';
 import { normalizeEvent } from './normalize';
 import { PagingInfo, parsePaging } from './paging';
-import { EMNIFY_EVENTS_RATE_LIMIT, TokenBucket } from './rateLimiter';
+import { EVENTS_PACING, TokenBucket } from './rateLimiter';
 import { ClientObserver, RequesterDeps, endpointLabel, sendWithRetry } from './requester';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, sleep as defaultSleep } from './retry';
 import { HttpResponse, Transport } from './transport';
@@ -58,7 +58,7 @@ export interface EmnifyClientOptions {
   /** The application token. Omit when the transport's proxy adds credentials (Grafana route). */
   applicationToken?: string;
   retry?: Partial<RetryPolicy>;
-  /** Paces event requests; default emnify's 10 requests/s with burst 5. `null` disables pacing. */
+  /** Paces API requests; default `EVENTS_PACING` (under emnify's 10 requests/s, burst 5). `null` disables pacing. */
   rateLimiter?: TokenBucket | null;
   observer?: ClientObserver;
   now?: () => number;
@@ -123,7 +123,7 @@ export class EmnifyClient {
     });
     this.limiter =
       options.rateLimiter === undefined
-        ? new TokenBucket({ ...EMNIFY_EVENTS_RATE_LIMIT, now: this.deps.now, sleep: this.deps.sleep })
+        ? new TokenBucket({ ...EVENTS_PACING, now: this.deps.now, sleep: this.deps.sleep })
         : options.rateLimiter;
   }
 
