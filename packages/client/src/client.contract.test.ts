@@ -225,9 +225,11 @@ describe('client ↔ simulator: history of 3000 events', () => {
   });
 
   it('gives up after the retry budget with the status, the API message and a hint', async () => {
-    sim.setFaults({ errorRate: 1 });
     const rec = recorder();
-    const err = await errorOf(clientFor(sim, { observer: rec, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } }).getEventPage({}));
+    const client = clientFor(sim, { observer: rec, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    await client.authenticate();
+    sim.setFaults({ errorRate: 1 });
+    const err = await errorOf(client.getEventPage({}));
     expect(err.code).toBe('EMNIFY_SERVER_ERROR');
     expect(err.status).toBeGreaterThanOrEqual(500);
     expect(err.message).toMatch(/^emnify API \/api\/v1\/event answered 5\d\d/);
@@ -291,7 +293,8 @@ describe('client ↔ simulator: authentication', () => {
   });
 
   it('re-authenticates once and retries once when the API answers 401', async () => {
-    const client = clientFor(sim, { now: () => now });
+    const clientNow = now;
+    const client = clientFor(sim, { now: () => clientNow });
     await client.getEventPage({});
     now += 700_000; // the server's clock passes exp; the client's does not know
     try {
