@@ -62,7 +62,11 @@ export class FaultInjector {
     this.rng = new Rng(mix(seed, 0xfa017));
   }
 
+  /** Changes knobs at runtime; a new `rateLimitEvery` restarts its request count. */
   set(faults: Partial<Faults>): void {
+    if (faults.rateLimitEvery !== undefined && faults.rateLimitEvery !== this.faults.rateLimitEvery) {
+      this.count = 0;
+    }
     this.faults = { ...this.faults, ...faults };
     if (!this.faults.rateLimitEvery) {
       this.burstLeft = 0;
