@@ -192,6 +192,18 @@ export class EventTypeNames {
     return this.byId.size;
   }
 
+  /** Adds types not known yet; a known id keeps its first spelling (series must not be renamed). */
+  addMissing(types: Array<{ id: number; description: string }>): number {
+    let added = 0;
+    for (const t of types) {
+      if (!this.byId.has(t.id)) {
+        this.byId.set(t.id, t.description);
+        added++;
+      }
+    }
+    return added;
+  }
+
   has(id: number): boolean {
     return this.byId.has(id);
   }

@@ -1,0 +1,136 @@
+/** Wires configuration, client, ledger, poller, metrics and the HTTP server into one exporter. */
+import { createServer as createHttpServer, Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { EmnifyClient, fetchTransport } from '@emnify-events/client';
+import { Express } from 'express';
+import { createApp } from './app';
+import { ExporterConfig } from './config';
+import { Ledger } from './ledger';
+import { Logger } from './logger';
+import { ExporterMetrics, createMetrics } from './metrics';
+import { Poller } from './poller';
+import { ExporterState, loadState, saveState } from './state';
+import { WebConfig, loadWebConfig } from './webConfig';
+
+export const VERSION = '0.1.0';
+
+export interface ExporterDeps {
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface Exporter {
+  app: Express;
+  ledger: Ledger;
+  poller: Poller;
+  metrics: ExporterMetrics;
+  /** Listens and starts polling; resolves with the bound address. */
+  start(): Promise<AddressInfo>;
+  /** Stops polling (abandoning a running poll cleanly), persists the state and closes the server. */
+  stop(): Promise<void>;
+}
+
+export function createExporter(config: ExporterConfig, deps: ExporterDeps): Exporter {
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger;
+  const webConfig: WebConfig = config.webConfigFile ? loadWebConfig(config.webConfigFile) : { basicAuthUsers: {} };
+
+  const loaded = loadState(config.stateFile);
+  const initial: ExporterState = loaded ?? {
+    watermark: now() - config.backfillMs,
+    ids: [],
+    counts: { events: new Map(), volume: new Map() },
+    lateEvents: 0,
+  };
+  logger.info(loaded ? 'state loaded: counting continues' : 'no state yet: counting from now - backfill', {
+    state_file: config.stateFile,
+    watermark: new Date(initial.watermark).toISOString(),
+    remembered_ids: initial.ids.length,
+  });
+
+  let metrics: ExporterMetrics | undefined;
+  const ledger = new Ledger(initial, {
+    overlapMs: config.overlapMs,
+    eventTypes: new Set(config.eventTypes),
+    persist: (state) => {
+      try {
+        saveState(config.stateFile, state);
+        metrics?.stateWrite(true);
+      } catch (err) {
+        metrics?.stateWrite(false);
+        throw err;
+      }
+    },
+  });
+  metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION });
+
+  const client = new EmnifyClient({
+    transport: fetchTransport({ baseUrl: config.apiUrl }),
+    applicationToken: config.applicationToken,
+    observer: metrics.observer,
+    now,
+  });
+  const m = metrics;
+  const poller = new Poller(
+    client,
+    ledger,
+    {
+      pollIntervalMs: config.pollIntervalMs,
+      settleMs: config.settleMs,
+      maxWindowMs: config.maxWindowMs,
+      pageSize: config.pageSize,
+      pageConcurrency: config.pageConcurrency,
+      eventTypes: config.eventTypes,
+      now,
+    },
+    logger,
+    {
+      onPoll: ({ ok, durationMs }) => m.pollDone({ ok, durationMs, at: now() }),
+      onPage: (info) => m.pageDone(info, 'poll'),
+      onTypesLoaded: (count) => logger.info('event type lookup loaded', { types: count }),
+    }
+  );
+
+  const app = createApp({
+    registry: metrics.registry,
+    ledger,
+    metrics,
+    logger,
+    isReady: () => poller.ready,
+    dataStreamerToken: config.dataStreamerToken,
+    basicAuthUsers: webConfig.basicAuthUsers,
+    version: VERSION,
+  });
+
+  let server: Server | undefined;
+  return {
+    app,
+    ledger,
+    poller,
+    metrics,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server = webConfig.tls
+          ? createHttpsServer({ cert: webConfig.tls.cert, key: webConfig.tls.key, minVersion: webConfig.tls.minVersion }, app)
+          : createHttpServer(app);
+        server.once('error', reject);
+        server.listen(config.listen.port, config.listen.host || undefined, () => {
+          const address = server!.address() as AddressInfo;
+          logger.info('listening', { address: address.address, port: address.port, tls: !!webConfig.tls, basic_auth: Object.keys(webConfig.basicAuthUsers).length > 0 });
+          poller.start();
+          resolve(address);
+        });
+      }),
+    stop: async () => {
+      await poller.stop();
+      try {
+        saveState(config.stateFile, ledger.snapshot());
+      } catch (err) {
+        logger.error('could not persist the state at shutdown', { error: (err as Error).message });
+      }
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeAllConnections?.();
+    },
+  };
+}
