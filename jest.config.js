@@ -32,6 +32,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/packages/*/src/**/*.test.ts',
         '<rootDir>/exporter/src/**/*.test.ts',
+        '<rootDir>/exporter/test/**/*.test.ts',
         '<rootDir>/test/**/*.test.ts',
       ],
       transform: { '^.+\\.(t|j)sx?$': swcTransform },

@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { EmnifyClient, fetchTransport } from '@emnify-events/client';
+import { EmnifyClient, EmnifyClientOptions, fetchTransport } from '@emnify-events/client';
 import { Express } from 'express';
 import { createApp } from './app';
 import { ExporterConfig } from './config';
@@ -18,6 +18,8 @@ export const VERSION = '0.1.0';
 export interface ExporterDeps {
   logger: Logger;
   now?: () => number;
+  /** Overrides of the API client's options (tests: fast retries, no pacing under a fake clock). */
+  client?: Partial<EmnifyClientOptions>;
 }
 
 export interface Exporter {
@@ -70,6 +72,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     applicationToken: config.applicationToken,
     observer: metrics.observer,
     now,
+    ...deps.client,
   });
   const m = metrics;
   const poller = new Poller(
