@@ -53,8 +53,9 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res, next) => {
     try {
       const body = await deps.registry.metrics();
-      res.setHeader('Content-Type', deps.registry.contentType);
-      res.send(body);
+      // Exactly the text-format Content-Type (express's send() would reorder its parameters).
+      res.writeHead(200, { 'Content-Type': deps.registry.contentType, 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
     } catch (err) {
       next(err);
     }

@@ -153,6 +153,11 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
   const buildInfo = new Gauge({ name: 'emnify_exporter_build_info', help: 'Build information; the value is always 1.', labelNames: ['version', 'nodejs_version'], registers: [registry] });
   buildInfo.set({ version: options.version, nodejs_version: process.version }, 1);
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges with `_total`, which `promtool check metrics` rejects; their
+  // per-type siblings (nodejs_active_handles{type=...}, ...) carry the same information.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
 
   return {
     registry,
