@@ -1,0 +1,33 @@
+import React from 'react';
+import { InlineField, Select } from '@grafana/ui';
+import { EmnifyVariableQuery, VariableKind } from '../types';
+import { selectors } from '../selectors';
+
+const KINDS: Array<{ label: string; value: VariableKind; description: string }> = [
+  { label: 'Event types', value: 'eventTypes', description: 'From the event type lookup; values are type ids' },
+  { label: 'Severities', value: 'severities', description: 'INFO, WARN, CRITICAL; values are severity ids' },
+  { label: 'Sources', value: 'sources', description: 'Network, Policy Control, API; values are source ids' },
+  { label: 'Endpoints', value: 'endpoints', description: 'Endpoint names seen in events of the time range' },
+  { label: 'Countries', value: 'countries', description: 'Operator countries seen in events of the time range' },
+  { label: 'Operators', value: 'operators', description: 'Network operators seen in events of the time range' },
+];
+
+interface Props {
+  query: EmnifyVariableQuery;
+  onChange: (query: EmnifyVariableQuery) => void;
+}
+
+export function VariableQueryEditor({ query, onChange }: Props) {
+  return (
+    <InlineField label="Values" labelWidth={16}>
+      <Select
+        data-testid={selectors.variable.kind}
+        inputId={selectors.variable.kind}
+        width={40}
+        options={KINDS}
+        value={query?.kind ?? 'eventTypes'}
+        onChange={(v) => onChange({ ...query, refId: query?.refId ?? 'variable', kind: v.value as VariableKind })}
+      />
+    </InlineField>
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * The emnify Events data source. It orchestrates only: interpolate → validate (the shared client) →
+ * read all pages through Grafana's proxy (shared, cached, rate limited) → frames.
+ */
+import { EmnifyClient, EmnifyEvent, EventList, EventTypeInfo, EventTypeNames } from '@emnify-events/client';
+import {
+  DataFrame,
+  DataQueryError,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceApi,
+  DataSourceInstanceSettings,
+  QueryResultMetaNotice,
+  ScopedVars,
+  TestDataSourceResponse,
+} from '@grafana/data';
+import { BackendSrv, TemplateSrv, getBackendSrv, getTemplateSrv } from '@grafana/runtime';
+import { Observable } from 'rxjs';
+import { proxyTransport } from './api/proxyTransport';
+import { SharedRequests } from './api/sharedRequests';
+import { describeError, healthCheckMessage } from './errors';
+import { annotationFrame, countFrames, logsFrame, tableFrame } from './frames/eventFrames';
+import { interpolateQuery } from './query/interpolate';
+import { toEventQuery } from './query/toEventQuery';
+import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_QUERY, EmnifyDataSourceOptions, EmnifyQuery } from './types';
+import { EmnifyVariableSupport } from './variables';
+
+export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptions> {
+  readonly client: EmnifyClient;
+  readonly pageSize: number;
+  readonly maxPages: number;
+  private readonly lists = new SharedRequests<EventList>(30_000);
+  private readonly typeLookup = new SharedRequests<EventTypeInfo[]>(3_600_000);
+
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<EmnifyDataSourceOptions>,
+    private readonly templateSrv: TemplateSrv = getTemplateSrv(),
+    backend: () => BackendSrv = getBackendSrv
+  ) {
+    super(instanceSettings);
+    this.pageSize = instanceSettings.jsonData.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.maxPages = instanceSettings.jsonData.maxPages ?? DEFAULT_MAX_PAGES;
+    // One client per data source: one JWT, one rate limiter for every panel using it.
+    this.client = new EmnifyClient({ transport: proxyTransport(instanceSettings.url ?? '', backend) });
+    this.annotations = {};
+    this.variables = new EmnifyVariableSupport(this);
+  }
+
+  getDefaultQuery(): Partial<EmnifyQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  filterQuery(query: EmnifyQuery): boolean {
+    return !query.hide;
+  }
+
+  /** The event type lookup (cached for an hour). */
+  getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
+    return this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
+  }
+
+  interpolateVariablesInQueries(queries: EmnifyQuery[], scopedVars: ScopedVars): EmnifyQuery[] {
+    return queries.map((q) => interpolateQuery(q, this.templateSrv, scopedVars));
+  }
+
+  query(request: DataQueryRequest<EmnifyQuery>): Observable<DataQueryResponse> {
+    return new Observable<DataQueryResponse>((subscriber) => {
+      const abort = new AbortController();
+      this.run(request, abort.signal).then(
+        (response) => {
+          subscriber.next(response);
+          subscriber.complete();
+        },
+        (err) => subscriber.error(err)
+      );
+      // A panel that re-queries unsubscribes: cancel what this query still waits for.
+      return () => abort.abort();
+    });
+  }
+
+  /** Events of one query within the request's range (all pages up to maxPages). */
+  async fetchEvents(query: EmnifyQuery, range: { from: number; to: number }, signal?: AbortSignal): Promise<EventList> {
+    const eventQuery = toEventQuery(query, range, this.pageSize);
+    const key = JSON.stringify(eventQuery);
+    return this.lists.get(key, (s) => this.client.listEvents(eventQuery, { maxPages: this.maxPages, signal: s }), signal);
+  }
+
+  private async run(request: DataQueryRequest<EmnifyQuery>, signal: AbortSignal): Promise<DataQueryResponse> {
+    const range = { from: request.range.from.valueOf(), to: request.range.to.valueOf() };
+    const data: DataFrame[] = [];
+    const errors: DataQueryError[] = [];
+    const types = new EventTypeNames(await this.getEventTypes(signal).catch(() => []));
+    await Promise.all(
+      request.targets.filter((t) => !t.hide).map(async (target) => {
+        const query = interpolateQuery({ ...DEFAULT_QUERY, ...target } as EmnifyQuery, this.templateSrv, request.scopedVars);
+        try {
+          const list = await this.fetchEvents(query, range, signal);
+          const frames = this.toFrames(query, list.events, types, range, request.intervalMs);
+          const notice = truncationNotice(list, this.maxPages);
+          if (notice) {
+            for (const frame of frames) {
+              frame.meta = { ...frame.meta, notices: [...(frame.meta?.notices ?? []), notice] };
+            }
+          }
+          data.push(...frames);
+        } catch (err) {
+          if (signal.aborted) {
+            return;
+          }
+          errors.push({ refId: target.refId, message: describeError(err) });
+        }
+      })
+    );
+    return { data, errors: errors.length ? errors : undefined, error: errors[0] };
+  }
+
+  private toFrames(query: EmnifyQuery, events: EmnifyEvent[], types: EventTypeNames, range: { from: number; to: number }, intervalMs: number): DataFrame[] {
+    switch (query.format) {
+      case 'table':
+        return [tableFrame(events, types, query.refId)];
+      case 'counts':
+        return countFrames(events, types, range, intervalMs, query.groupBy ?? 'type', query.refId);
+      case 'annotations':
+        return [annotationFrame(events, types, query.refId)];
+      default:
+        return [logsFrame(events, types, query.refId)];
+    }
+  }
+
+  /** "Save & test": authenticate, then read one event of the last hour. */
+  async testDatasource(): Promise<TestDataSourceResponse> {
+    try {
+      await this.client.authenticate();
+      const now = Date.now();
+      const page = await this.client.getEventPage({ filter: { from: now - 3_600_000, until: now }, perPage: 1 });
+      return {
+        status: 'success',
+        message: `Connected to emnify: the application token is valid; ${page.paging.totalCount} event(s) in the last hour.`,
+      };
+    } catch (err) {
+      return { status: 'error', message: healthCheckMessage(err) };
+    }
+  }
+}
+
+export function truncationNotice(list: EventList, maxPages: number): QueryResultMetaNotice | undefined {
+  if (!list.truncated) {
+    return undefined;
+  }
+  return {
+    severity: 'warning',
+    text: `Showing the first ${list.events.length} of ${list.totalCount} events: the data source reads at most ${maxPages} page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
+  };
+}
+
