@@ -2,7 +2,7 @@
  * The emnify Events data source. It orchestrates only: interpolate → validate (the shared client) →
  * read all pages through Grafana's proxy (shared, cached, rate limited) → frames.
  */
-import { EmnifyClient, EmnifyEvent, EventList, EventTypeInfo, EventTypeNames } from '@emnify-events/client';
+import { EmnifyClient, EmnifyClientOptions, EmnifyEvent, EventList, EventTypeInfo, EventTypeNames } from '@emnify-events/client';
 import {
   DataFrame,
   DataQueryError,
@@ -35,13 +35,14 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   constructor(
     instanceSettings: DataSourceInstanceSettings<EmnifyDataSourceOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv(),
-    backend: () => BackendSrv = getBackendSrv
+    backend: () => BackendSrv = getBackendSrv,
+    clientOptions: Partial<EmnifyClientOptions> = {}
   ) {
     super(instanceSettings);
     this.pageSize = instanceSettings.jsonData.pageSize ?? DEFAULT_PAGE_SIZE;
     this.maxPages = instanceSettings.jsonData.maxPages ?? DEFAULT_MAX_PAGES;
     // One client per data source: one JWT, one rate limiter for every panel using it.
-    this.client = new EmnifyClient({ transport: proxyTransport(instanceSettings.url ?? '', backend) });
+    this.client = new EmnifyClient({ transport: proxyTransport(instanceSettings.url ?? '', backend), ...clientOptions });
     this.annotations = {};
     this.variables = new EmnifyVariableSupport(this);
   }

@@ -20,6 +20,12 @@ export function healthCheckMessage(err: unknown): string {
       return 'emnify locked authentication after repeated failures. Wait 5 minutes, check the application token, then save again.';
     case 'EMNIFY_RATE_LIMITED':
       return 'Rate limited: the emnify API answered 429 (too many requests for this organisation). Wait a minute and test again; lower dashboard refresh rates if it persists.';
+    case 'EMNIFY_SERVER_ERROR':
+      if ((err.status === 502 || err.status === 504) && err.apiMessage === undefined) {
+        // Grafana's proxy answers 502/504 itself when the upstream cannot be reached.
+        return `No network: Grafana could not reach the emnify API (its proxy answered ${err.status}). Check the API URL and that the Grafana server can reach it (proxy, firewall).`;
+      }
+      return err.message;
     case 'EMNIFY_NETWORK':
     case 'EMNIFY_TIMEOUT':
       return 'No network: Grafana could not reach the emnify API. Check the API URL and that the Grafana server can reach it (proxy, firewall).';

@@ -1,11 +1,11 @@
 /**
  * The API's short-lived JWT: obtained from `POST /api/v1/authenticate`, cached, refreshed before its
- * `exp`, shared by concurrent callers through one in-flight authentication. A rejected application
+ * expiry (`exp - iat` from receipt, so clock skew does not matter), shared by concurrent callers through one in-flight authentication. A rejected application
  * token is a stop, not a retry loop: three failed authentications lock the account for 5 minutes
  * (../shared/emnify-api.md §1.1), so after a rejection no new attempt is made until `cooldownMs` passed.
  */
 import { EmnifyError, httpError, parseApiErrorBody } from './errors';
-import { jwtExpiry } from './jwt';
+import { jwtExpiry, jwtLifetime } from './jwt';
 import { RequesterDeps, sendWithRetry } from './requester';
 import { HttpResponse } from './transport';
 
@@ -82,7 +82,8 @@ export class TokenManager {
         (response) => this.fail(response)
       );
       this.token = token;
-      this.expiresAt = jwtExpiry(token);
+      const lifetime = jwtLifetime(token);
+      this.expiresAt = lifetime !== undefined ? this.deps.now() + lifetime : jwtExpiry(token);
       this.rejection = undefined;
       this.deps.observer.onAuthenticate?.({ outcome: 'success' });
       return token;

@@ -10,4 +10,4 @@ export * from './paging';
 export * from './requester';
 export * from './auth';
 export * from './client';
-export { jwtExpiry } from './jwt';
+export { jwtExpiry, jwtLifetime } from './jwt';

@@ -25,3 +25,24 @@ export function jwtExpiry(token: string): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * How long the token is valid (`exp - iat`, ms), or `undefined`. Measured from our own receipt of the
+ * token, this is immune to clock skew between us and the API (a client clock ahead of the server's
+ * would otherwise see every fresh token as expired and re-authenticate on every call).
+ */
+export function jwtLifetime(token: string): number | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) {
+    return undefined;
+  }
+  try {
+    const payload = JSON.parse(base64UrlDecode(parts[1])) as { exp?: unknown; iat?: unknown };
+    if (typeof payload.exp === 'number' && typeof payload.iat === 'number' && payload.exp > payload.iat) {
+      return (payload.exp - payload.iat) * 1000;
+    }
+  } catch {
+    // Not a JWT payload.
+  }
+  return undefined;
+}

@@ -1,0 +1,205 @@
+/**
+ * The real DataSource class against the simulator over HTTP, through a stand-in for Grafana's data
+ * source proxy that applies src/plugin.json's routes (test/grafana/proxy.ts).
+ */
+import { CoreApp, DataQueryRequest, DataQueryResponse, DataSourceInstanceSettings, dateTime } from '@grafana/data';
+import { BackendSrv, TemplateSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { DataSource } from './datasource';
+import { EmnifyDataSourceOptions, EmnifyQuery } from './types';
+import { FakeBackend, INSTANCE_URL, fakeBackend } from '../test/grafana/backendSrv';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 3, 1, 12, 0, 0);
+
+const templateSrv = {
+  replace(target: string, _scoped: unknown, format?: (v: string | string[]) => string) {
+    const vars: Record<string, string | string[]> = { country: ['Germany', 'France'], severity: '1' };
+    return target.replace(/\$(\w+)/g, (m, name: string) => (name in vars ? (format ? format(vars[name]) : String(vars[name])) : m));
+  },
+} as unknown as TemplateSrv;
+
+function settings(jsonData: EmnifyDataSourceOptions): DataSourceInstanceSettings<EmnifyDataSourceOptions> {
+  return { id: 1, uid: 'emnify-test', type: 'emnify-events-datasource', name: 'emnify', url: INSTANCE_URL, jsonData, meta: {} as never, readOnly: false, access: 'proxy' } as DataSourceInstanceSettings<EmnifyDataSourceOptions>;
+}
+
+function request(targets: Array<Partial<EmnifyQuery>>, from = NOW - 2 * HOUR, to = NOW, intervalMs = 600_000): DataQueryRequest<EmnifyQuery> {
+  return {
+    requestId: 'test',
+    interval: '10m',
+    intervalMs,
+    range: { from: dateTime(from), to: dateTime(to), raw: { from: 'now-2h', to: 'now' } },
+    scopedVars: {},
+    targets: targets.map((t, i) => ({ refId: String.fromCharCode(65 + i), format: 'logs', ...t })) as EmnifyQuery[],
+    timezone: 'utc',
+    app: CoreApp.Dashboard,
+    startTime: 0,
+  };
+}
+
+describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
+  let sim: RunningSimulator;
+  let simNow = NOW;
+  let backend: FakeBackend;
+  let ds: DataSource;
+  const make = (jsonData: EmnifyDataSourceOptions = {}, token?: string) => {
+    backend = fakeBackend({ jsonData: { apiUrl: sim.url, ...jsonData }, secureJsonData: { applicationToken: token ?? sim.applicationToken } });
+    return new DataSource(settings({ apiUrl: sim.url, ...jsonData }), templateSrv, () => backend as unknown as BackendSrv, {
+      rateLimiter: null,
+      retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+  };
+  const run = (d: DataSource, req: DataQueryRequest<EmnifyQuery>): Promise<DataQueryResponse> => lastValueFrom(d.query(req));
+  const eventQueries = () => sim.requestLog().filter((r) => r.path === '/api/v1/event');
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, seed: 17, historyMs: 3 * HOUR, historyEvents: 900, eventsPerSecond: 0, tokenLifetimeSeconds: 600, now: () => simNow });
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => {
+    sim.resetRequestLog();
+    ds = make();
+  });
+
+  it('maps the dashboard range to from/until in YYYY-MM-DDTHH:mm:ssZ and returns a log frame', async () => {
+    const res = await run(ds, request([{ format: 'logs', eventTypes: ['3', '5'] }]));
+    expect(res.errors).toBeUndefined();
+    const q = new URLSearchParams(eventQueries()[0].query).get('q');
+    expect(q).toBe('from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,type:3|5');
+    const frame = res.data[0];
+    expect(frame.meta).toMatchObject({ type: 'log-lines', preferredVisualisationType: 'logs' });
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['timestamp', 'body', 'severity', 'id', 'labels']);
+    const truth = sim.truth({ from: NOW - 2 * HOUR, until: NOW + 999 });
+    const expected = truth.byLabels.filter((l) => l.typeId === 3 || l.typeId === 5).reduce((a, l) => a + l.count, 0);
+    expect(frame.length).toBe(expected);
+    expect(frame.fields[4].values[0]).toHaveProperty('type');
+  });
+
+  it('returns a flat table with every useful column', async () => {
+    const res = await run(ds, request([{ format: 'table', severity: '1' }]));
+    const frame = res.data[0];
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['Time', 'Severity', 'Type', 'Source', 'Description', 'Endpoint', 'ICCID', 'IMSI', 'Operator', 'Country', 'Alert', 'ID']);
+    expect(frame.length).toBeGreaterThan(0);
+    expect(new Set(frame.fields[1].values)).toEqual(new Set(['WARN']));
+  });
+
+  it('counts events in buckets of the panel interval, one series per group, summing to the events', async () => {
+    const [logs, counts] = await Promise.all([run(ds, request([{ format: 'logs' }])), run(make(), request([{ format: 'counts', groupBy: 'severity' }]))]);
+    const total = counts.data.reduce((sum: number, f: { fields: Array<{ values: number[] }> }) => sum + f.fields[1].values.reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(logs.data[0].length);
+    expect(counts.data.map((f: { name?: string }) => f.name).sort()).toEqual(expect.arrayContaining(['INFO', 'WARN']));
+    expect(counts.data[0].fields[0].values).toHaveLength(13); // 2 h in 10-minute buckets, both ends included
+  });
+
+  it('reads every page up to the maximum and says when that cut results off', async () => {
+    const capped = make({ pageSize: 100, maxPages: 2 });
+    const res = await run(capped, request([{ format: 'table' }]));
+    const frame = res.data[0];
+    expect(frame.length).toBe(200);
+    const total = sim.truth({ from: NOW - 2 * HOUR, until: NOW + 999 }).total;
+    expect(frame.meta.notices).toEqual([
+      {
+        severity: 'warning',
+        text: `Showing the first 200 of ${total} events: the data source reads at most 2 page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
+      },
+    ]);
+    const full = await run(make({ pageSize: 100, maxPages: 50 }), request([{ format: 'table' }]));
+    expect(full.data[0].length).toBe(total);
+    expect(full.data[0].meta.notices).toBeUndefined();
+  });
+
+  it('substitutes template variables, multi-values joined with |', async () => {
+    await run(ds, request([{ format: 'table', country: '$country', severity: '$severity' }]));
+    expect(new URLSearchParams(eventQueries()[0].query).get('q')).toBe('from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,severity:1,country:Germany|France');
+    expect(ds.interpolateVariablesInQueries([{ refId: 'A', format: 'logs', country: '$country' }], {})[0].country).toBe('Germany|France');
+  });
+
+  it('shows invalid input as a panel error and sends no event request', async () => {
+    const res = await run(ds, request([{ format: 'logs', imei: '35776208330122AB' }]));
+    expect(res.errors).toEqual([{ refId: 'A', message: 'Invalid filter "imei": "35776208330122AB" is not an IMEI (expected up to 16 digits, nothing else)' }]);
+    expect(eventQueries()).toHaveLength(0);
+  });
+
+  it('serves repeated identical queries from one shared read', async () => {
+    await Promise.all([run(ds, request([{ format: 'logs' }])), run(ds, request([{ format: 'table' }])), run(ds, request([{ format: 'counts' }]))]);
+    await run(ds, request([{ format: 'logs' }]));
+    expect(eventQueries()).toHaveLength(1);
+  });
+
+  it('builds annotations with title, text and tags', async () => {
+    const res = await run(ds, request([{ format: 'annotations', severity: '1', alert: 'true' }]));
+    const frame = res.data[0];
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'title', 'text', 'tags']);
+    expect(frame.length).toBeGreaterThan(0);
+    expect(frame.fields[1].values[0]).toMatch(/^WARN: /);
+    expect(frame.fields[3].values[0]).toContain('WARN');
+  });
+
+  it('feeds variables: event types from the lookup, countries seen in the range', async () => {
+    const { variableValues } = await import('./variables');
+    const types = await variableValues(ds, { refId: 'v', kind: 'eventTypes' }, { from: NOW - 2 * HOUR, to: NOW });
+    expect(types).toHaveLength(67);
+    expect(types[1]).toEqual({ text: 'Update Location', value: '1' });
+    const countries = await variableValues(ds, { refId: 'v', kind: 'countries' }, { from: NOW - 2 * HOUR, to: NOW });
+    expect(countries.map((c) => c.text)).toContain('Germany');
+    const severities = await variableValues(ds, { refId: 'v', kind: 'severities' }, { from: 0, to: 1 });
+    expect(severities).toEqual([
+      { text: 'INFO', value: '0' },
+      { text: 'WARN', value: '1' },
+      { text: 'CRITICAL', value: '2' },
+    ]);
+  });
+
+  it('re-authenticates once when the API refuses the JWT (401), then retries', async () => {
+    await run(ds, request([{ format: 'logs' }]));
+    simNow += 700_000; // the server's clock passes the token's exp; the client's does not know
+    try {
+      const res = await run(ds, request([{ format: 'logs', severity: '0' }]));
+      expect(res.errors).toBeUndefined();
+      expect(sim.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        'POST /api/v1/authenticate 200',
+        'GET /api/v1/event/type 200',
+        'GET /api/v1/event 200',
+        'GET /api/v1/event 401',
+        'POST /api/v1/authenticate 200',
+        'GET /api/v1/event 200',
+      ]);
+    } finally {
+      simNow -= 700_000;
+    }
+  });
+
+  it('never lets the application token reach the browser side', async () => {
+    await run(ds, request([{ format: 'logs' }]));
+    await ds.testDatasource();
+    const secret = sim.applicationToken;
+    expect(backend.seen.length).toBeGreaterThan(2);
+    for (const res of backend.seen) {
+      expect(JSON.stringify(res)).not.toContain(secret);
+    }
+    for (const req of backend.requests) {
+      expect(JSON.stringify(req)).not.toContain(secret);
+    }
+    const auth = backend.requests.find((r) => r.url.endsWith('/emnify-auth'))!;
+    expect(auth).toMatchObject({ method: 'POST', body: undefined });
+  });
+
+  describe('Save & test', () => {
+    it('says the token is valid and how many events the last hour has', async () => {
+      expect(await ds.testDatasource()).toEqual({ status: 'success', message: expect.stringMatching(/^Connected to emnify: the application token is valid; \d+ event\(s\) in the last hour\.$/) });
+    });
+
+    it('says exactly what is wrong: bad token, no network, rate limited, wrong URL', async () => {
+      expect((await make({}, 'wrong-token').testDatasource()).message).toMatch(/^Bad application token: emnify rejected it\./);
+      expect((await make({ apiUrl: 'http://127.0.0.1:1' }).testDatasource()).message).toMatch(/^No network: Grafana could not reach the emnify API \(its proxy answered 502\)\. Check the API URL/);
+      sim.setFaults({ rateLimitEvery: 1, rateLimitLength: 1 });
+      try {
+        expect((await make().testDatasource()).message).toMatch(/^Rate limited: the emnify API answered 429/);
+      } finally {
+        sim.setFaults({ rateLimitEvery: 0 });
+      }
+      expect((await make({ apiUrl: `${sim.url}/_simulator` }).testDatasource()).message).toMatch(/^Wrong URL\? The server at the API URL did not answer like the emnify API/);
+    });
+  });
+});
