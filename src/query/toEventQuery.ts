@@ -3,7 +3,7 @@
  * EventQuery. Pure: validation is the client's, so the editor, the panel and the exporter all reject
  * the same input with the same message, before any request.
  */
-import { EmnifyError, EventFilter, EventQuery } from '@emnify-events/client';
+import { EmnifyError, EventFilter, EventQuery, buildEventQuery } from '@emnify-events/client';
 import { EmnifyQuery } from '../types';
 
 /** `a|b|c` (or a list) → trimmed non-empty values. */
@@ -59,5 +59,7 @@ export function toEventQuery(query: EmnifyQuery, range: { from: number; to: numb
     }
     eventQuery.scope = { kind: scope, id: Number(id) };
   }
+  // Throws the client's FilterValidationError (field named, expected form) for anything the API would reject.
+  buildEventQuery(eventQuery);
   return eventQuery;
 }
