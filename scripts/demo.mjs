@@ -43,7 +43,9 @@ process.stdout.write(
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, async () => {
-    if (stopping) return;
+    if (stopping) {
+      return;
+    }
     stopping = true;
     await exporter.stop();
     await sim.close();

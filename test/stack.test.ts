@@ -14,6 +14,8 @@ import { parse } from 'yaml';
 import { SETTINGS, loadConfig } from '../exporter/src/config';
 import { Exporter, createExporter } from '../exporter/src/exporter';
 import { silentLogger } from '../exporter/src/logger';
+import { toEventQuery } from '../src/query/toEventQuery';
+import { EmnifyQuery, QUERY_FIELDS } from '../src/types';
 
 const ROOT = resolve(__dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -28,8 +30,9 @@ if (process.env.CI && !(have('promtool') && have('prometheus') && have('docker-c
 interface Panel {
   type: string;
   title: string;
+  description?: string;
   datasource?: { type: string; uid: string };
-  targets?: Array<{ expr?: string; datasource?: { uid: string } }>;
+  targets?: Array<{ expr?: string; datasource?: { uid: string; type?: string } } & Record<string, unknown>>;
 }
 
 const dashboards = readdirSync(join(ROOT, 'dashboards'))
@@ -60,19 +63,44 @@ const rules = (parse(read('provisioning/prometheus/rules/emnify-events.yml')) as
 );
 
 describe('dashboards', () => {
+  it('query the emnify plugin only with fields and values it understands', () => {
+    let checked = 0;
+    for (const { json } of dashboards) {
+      for (const panel of json.panels) {
+        for (const t of panel.targets ?? []) {
+          if (t.datasource?.uid !== 'emnify-events') {
+            continue;
+          }
+          checked++;
+          for (const key of Object.keys(t)) {
+            expect(QUERY_FIELDS).toContain(key);
+          }
+          expect(['logs', 'table', 'counts', 'annotations']).toContain(t.format);
+          // Valid once variables are replaced by "All" (empty).
+          const concrete = JSON.parse(JSON.stringify(t).replace(/"\$\w+"/g, '""')) as EmnifyQuery;
+          concrete.eventTypes = concrete.eventTypes?.filter(Boolean);
+          expect(() => toEventQuery(concrete, { from: 0, to: 1000 }, 100)).not.toThrow();
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
   it.each(dashboards.map((d) => [d.file, d.json] as const))('%s uses provisioned data sources and only its own variables', (_file, json) => {
     const variables = new Set(json.templating.list.map((v) => v.name));
     expect(json.uid).toMatch(/^emnify-/);
     for (const panel of json.panels.filter((p) => p.type !== 'row')) {
       expect(datasourceUids).toContain(panel.datasource?.uid);
+      expect(panel.description).toBeTruthy();
       for (const t of panel.targets ?? []) {
         expect(datasourceUids).toContain(t.datasource?.uid);
-        const used = [...(t.expr ?? '').matchAll(/\$(\w+)/g)].map((m) => m[1]).filter((v) => !v.startsWith('__'));
+        const { datasource: _ds, ...query } = t;
+        const used = [...JSON.stringify(query).matchAll(/\$(\w+)/g)].map((m) => m[1]).filter((v) => !v.startsWith('__'));
         for (const v of used) {
           expect(variables).toContain(v);
         }
-        // No hard-coded instances: the same dashboard serves every exporter.
-        expect(t.expr).not.toMatch(/instance=|localhost|\d+\.\d+\.\d+\.\d+|:\d{4}/);
+        // No hard-coded instances: the same dashboard serves every exporter and every emnify account.
+        expect(JSON.stringify(query)).not.toMatch(/instance=|localhost|\d+\.\d+\.\d+\.\d+|:\d{4}/);
       }
     }
   });
@@ -92,6 +120,15 @@ describe('docker-compose.yml', () => {
     for (const name of Object.keys(compose.services.simulator.environment ?? {})) {
       expect(simulatorSource).toMatch(new RegExp(`\\b${name}\\b`));
     }
+  });
+
+  it('gives Grafana the plugin, its secret and the API URL the exporter uses', () => {
+    const grafana = compose.services.grafana as { environment: Record<string, string>; volumes: string[]; secrets: string[] };
+    expect(grafana.volumes).toContain('./dist:/var/lib/grafana/plugins/emnify-events-datasource:ro');
+    expect(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe('emnify-events-datasource');
+    expect(grafana.environment.EMNIFY_API_URL).toBe(compose.services.exporter.environment?.EMNIFY_API_URL);
+    expect(grafana.secrets).toEqual(['emnify_application_token']);
+    expect(read('provisioning/datasources/datasources.yml')).toContain('applicationToken: $__file{/run/secrets/emnify_application_token}');
   });
 
   it('mounts files that exist and uses the ports the code defaults to', () => {

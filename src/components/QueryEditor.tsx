@@ -86,7 +86,7 @@ export function validateQuery(query: EmnifyQuery): string | undefined {
 }
 
 export function QueryEditor({ datasource, query: raw, onChange, onRunQuery }: Props) {
-  const query = { ...DEFAULT_QUERY, ...raw } as EmnifyQuery;
+  const query = useMemo(() => ({ ...DEFAULT_QUERY, ...raw }) as EmnifyQuery, [raw]);
   const [types, setTypes] = useState<Array<SelectableValue<string>>>([]);
   const [typesError, setTypesError] = useState<string>();
 
