@@ -100,11 +100,11 @@ export class Authenticator {
   authorise(header: string | undefined): number {
     const match = header === undefined ? null : /^\s*Bearer\s+(\S*)\s*$/i.exec(header);
     if (header === undefined || header.trim() === '') {
-      throw new ApiFailure(401, { message: 'Unauthorized' }, GATEWAY_401_HEADERS('UnauthorizedException'));
+      throw new ApiFailure(401, { message: 'Unauthorized' }, gateway401Headers('UnauthorizedException'));
     }
     const verdict = this.jwt.verify(match ? match[1] : header.trim(), this.options.now());
     if (verdict === 'malformed') {
-      throw new ApiFailure(401, { message: 'token contains an invalid number of segments' }, GATEWAY_401_HEADERS('AccessDeniedException'));
+      throw new ApiFailure(401, { message: 'token contains an invalid number of segments' }, gateway401Headers('AccessDeniedException'));
     }
     if (verdict === 'invalid') {
       throw new ApiFailure(401, { error_code: 1102, error_token: 'InvalidToken', message: 'Invalid token' });
@@ -117,6 +117,6 @@ export class Authenticator {
 }
 
 /** Gateway-level 401s: `x-amzn-ErrorType` and a plain `application/json` (§1.3). */
-function GATEWAY_401_HEADERS(errorType: string): Record<string, string> {
-  return { 'x-amzn-errortype': errorType, 'content-type': 'application/json' };
+function gateway401Headers(errorType: string): Record<string, string> {
+  return { 'x-amzn-ErrorType': errorType, 'content-type': 'application/json' };
 }
