@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// `npm run bench`: figures and ratios against baselines measured in the same run. Never pass/fail.
+// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|catchup|steady]...   (default: all)
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+
+const require = createRequire(import.meta.url);
+const client = require('../packages/client/dist/index.js');
+const { startSimulator } = require('../packages/simulator/dist/index.js');
+const { Ledger } = require('../exporter/dist/ledger.js');
+const { createMetrics } = require('../exporter/dist/metrics.js');
+const { saveState } = require('../exporter/dist/state.js');
+const { loadConfig } = require('../exporter/dist/config.js');
+const { createExporter } = require('../exporter/dist/exporter.js');
+const { silentLogger } = require('../exporter/dist/logger.js');
+const promClient = require('prom-client');
+
+const only = new Set(process.argv.slice(2));
+const want = (name) => only.size === 0 || only.has(name);
+const fmt = (n, d = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const rows = [];
+const row = (bench, size, figure, value, baseline = '', ratio = '') => {
+  rows.push({ bench, size, figure, value, baseline, ratio });
+  console.log([bench, size, figure, value, baseline, ratio].join(' | '));
+};
+const time = (fn) => {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+const HOUR = 3_600_000;
+
+console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
+console.log('bench | size | figure | value | baseline | ratio');
+
+/** Raw API pages (JSON text) of `n` events, as the simulator serves them. */
+async function rawPages(n) {
+  const sim = await startSimulator({ port: 0, seed: 99, historyMs: 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
+  const c = new client.EmnifyClient({ transport: client.fetchTransport({ baseUrl: sim.url }), applicationToken: sim.applicationToken, rateLimiter: null });
+  await c.authenticate();
+  const pages = [];
+  const transport = client.fetchTransport({ baseUrl: sim.url });
+  const token = (await (await fetch(`${sim.url}/api/v1/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ application_token: sim.applicationToken }) })).json()).auth_token;
+  for (let p = 1; p <= Math.ceil(n / 1000); p++) {
+    const res = await transport({ method: 'GET', path: '/api/v1/event', query: { page: String(p), per_page: '1000' }, headers: { authorization: `Bearer ${token}` }, kind: 'api' });
+    pages.push(res.body);
+  }
+  const types = await c.getEventTypes();
+  await sim.close();
+  return { pages, types };
+}
+
+if (want('ingest')) {
+  for (const n of [10_000, 100_000, 300_000]) {
+    const { pages, types } = await rawPages(n);
+    const parseMs = time(() => {
+      for (const text of pages) JSON.parse(text);
+    });
+    const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 300_000, eventTypes: new Set(), persist: () => {} });
+    ledger.typeNames.addMissing(types);
+    const ingestMs = time(() => {
+      for (const text of pages) ledger.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+    const durable = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 300_000, eventTypes: new Set(), persist: (s) => saveState(join(dir, 'state.json'), s) });
+    durable.typeNames.addMissing(types);
+    const durableMs = time(() => {
+      for (const text of pages) durable.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');
+    });
+    rmSync(dir, { recursive: true, force: true });
+    const parseRate = (n / parseMs) * 1000;
+    row('1 ingest', fmt(n), 'events/s parse+normalise+dedup+labels+count', fmt((n / ingestMs) * 1000), `${fmt(parseRate)} (JSON.parse only)`, `${fmt((parseRate ? (n / ingestMs) * 1000 / parseRate : 0) * 100, 0)} % (target ≥ 50 %)`);
+    row('1 ingest', fmt(n), 'events/s incl. atomic state write per page', fmt((n / durableMs) * 1000), '', `${fmt(((n / durableMs) * 1000 / parseRate) * 100, 0)} % of parse-only`);
+  }
+}
+
+if (want('metrics')) {
+  for (const series of [1_000, 10_000, 50_000]) {
+    const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 1000, eventTypes: new Set(), persist: () => {} });
+    for (let i = 0; i < series; i++) ledger.counts.events.set(JSON.stringify([`type ${i % 70}`, 'INFO', 'Network', `C${i % 50}`, `operator ${i}`]), i);
+    const metrics = createMetrics(ledger, { dropLabels: [], version: 'bench' });
+    for (const name of ['process_cpu_user_seconds_total']) void name;
+    const bare = new promClient.Registry();
+    const counter = new promClient.Counter({ name: 'emnify_events_total', help: 'x', labelNames: ['event_type', 'event_severity', 'event_source', 'country', 'operator'], registers: [bare] });
+    for (let i = 0; i < series; i++) counter.inc({ event_type: `type ${i % 70}`, event_severity: 'INFO', event_source: 'Network', country: `C${i % 50}`, operator: `operator ${i}` }, i);
+    const measure = async (registry, only) => {
+      const runs = [];
+      for (let r = 0; r < 7; r++) {
+        const t = process.hrtime.bigint();
+        await (only ? registry.getSingleMetricAsString(only) : registry.metrics());
+        runs.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      runs.sort((a, b) => a - b);
+      return runs[3];
+    };
+    const ours = await measure(metrics.registry, 'emnify_events_total');
+    const base = await measure(bare, 'emnify_events_total');
+    row('4 /metrics render', `${fmt(series)} series`, 'ms (median of 7; event-loop block)', fmt(ours, 1), `${fmt(base, 1)} (bare prom-client)`, `${fmt((ours / base) * 100, 0)} % (target ≤ 110 %)`);
+  }
+}
+
+if (want('dedup')) {
+  const { DedupWindow } = require('../exporter/dist/dedup.js');
+  for (const n of [100_000, 300_000, 1_000_000]) {
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const w = new DedupWindow();
+    for (let i = 0; i < n; i++) w.add(351732524384257 + i * 4099, 1_700_000_000_000 + i);
+    global.gc?.();
+    const bytes = (process.memoryUsage().heapUsed - before) / n;
+    row('5 dedup memory', `${fmt(n)} ids`, 'bytes per remembered id', fmt(bytes, 1), '', n === 300_000 ? `10 min × 500/s bound: ${fmt((bytes * n) / 2 ** 20, 1)} MiB` : '');
+    void w.size;
+  }
+}
+
+if (want('paging')) {
+  for (const pages of [10, 100]) {
+    const sim = await startSimulator({ port: 0, seed: 5, historyMs: 24 * HOUR, historyEvents: pages * 100, eventsPerSecond: 0, rateLimits: true, faults: { latencyMs: 100 } });
+    const run = async (concurrency) => {
+      sim.setRateLimits(false);
+      sim.setRateLimits(true);
+      await new Promise((r) => setTimeout(r, 1000)); // let the server's bucket refill
+      const c = new client.EmnifyClient({ transport: client.fetchTransport({ baseUrl: sim.url }), applicationToken: sim.applicationToken });
+      await c.authenticate();
+      sim.resetRequestLog();
+      const t = Date.now();
+      const list = await c.listEvents({ perPage: 100 }, { concurrency });
+      const ms = Date.now() - t;
+      const limited = sim.requestLog().filter((r) => r.status === 429).length;
+      return { ms, n: list.events.length, limited };
+    };
+    const ours = await run(4);
+    const serial = await run(1);
+    // Floor: the first page alone (latency), then the rate limit (5 at once, 10/s after) or latency, whichever binds.
+    const floor = 100 + Math.max(0, Math.ceil((pages - 1 - 4) / 10) * 1000 + (pages > 5 ? 0 : 0)) + (pages > 1 ? 100 : 0);
+    row('6 data source paging', `${pages} pages`, 'ms, concurrency 4 (429s)', `${fmt(ours.ms)} (${ours.limited})`, `${fmt(serial.ms)} (one at a time)`, `${fmt(serial.ms / ours.ms, 2)}× faster; ${fmt((ours.ms / floor) * 100, 0)} % of floor ${fmt(floor)} ms (target ≤ 115 %)`);
+    await sim.close();
+  }
+}
+
+if (want('catchup')) {
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const sim = await startSimulator({ port: 0, seed: 7, historyMs: 29 * 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-catchup-'));
+    const t = Date.now();
+    const child = spawn(process.execPath, ['exporter/dist/main.js', '--web.listen-address', '127.0.0.1:0', '--state.file', join(dir, 's.json'), '--backfill', '30d', '--poll.max-window', '30d', '--poll.overlap', '1m', '--poll.interval', '1h', '--log.level', 'debug'], {
+      env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let peak = 0;
+    const sampler = setInterval(async () => {
+      try {
+        const status = (await import('node:fs')).readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+      } catch {}
+    }, 200);
+    await new Promise((resolve) => {
+      let log = '';
+      child.stderr.on('data', (d) => {
+        log += d;
+        if (log.includes('"msg":"poll done"')) resolve();
+      });
+    });
+    const ms = Date.now() - t;
+    clearInterval(sampler);
+    child.kill('SIGTERM');
+    const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
+    row('2 catch-up', `${fmt(n)} events`, 's to count all; event requests; peak RSS', `${fmt(ms / 1000, 1)} s; ${fmt(requests)} req; ${fmt(peak / 2 ** 20)} MB`, `pages: ${fmt(Math.ceil(n / 1000))}`, `req/pages ${fmt(requests / Math.ceil(n / 1000), 2)} (target 1.00); RSS target < 200 MB`);
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (want('steady')) {
+  for (const rate of [5, 50, 200]) {
+    let now = Date.UTC(2026, 0, 1);
+    const sim = await startSimulator({ port: 0, seed: 3, historyEvents: 0, eventsPerSecond: rate, lateFraction: 0, now: () => now });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-steady-'));
+    const exporter = createExporter(loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, 's.json'), '--poll.interval', '30s', '--backfill', '0s'], { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }), {
+      logger: silentLogger,
+      now: () => now,
+      client: { rateLimiter: null },
+    });
+    const cpu = process.cpuUsage();
+    for (let poll = 0; poll < 120; poll++) {
+      now += 30_000;
+      await exporter.poller.pollOnce();
+    }
+    const used = process.cpuUsage(cpu);
+    const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
+    row('3 steady state', `${rate} events/s, 30 s polls, 1 h`, 'event requests per hour; CPU s per hour (exporter + simulator)', `${fmt(requests)}; ${fmt((used.user + used.system) / 1e6, 1)} s`, '120 polls', `${fmt(requests / 120, 2)} req/poll (window = overlap 5 m + 30 s)`);
+    await exporter.stop();
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
