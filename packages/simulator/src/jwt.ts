@@ -17,8 +17,7 @@ export interface JwtClaims {
 }
 
 export class JwtIssuer {
-  /** A per-process secret by default: tokens of one simulator run are not valid in another. */
-  constructor(private readonly secret: Buffer = randomBytes(48)) {}
+  private readonly secret = randomBytes(32);
 
   sign(claims: JwtClaims): string {
     const head = b64url(JSON.stringify({ alg: 'HS384' }));

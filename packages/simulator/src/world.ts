@@ -33,7 +33,6 @@ export interface Device {
   imsi: string;
   home: Country;
   productionDate: string;
-  importDate: string;
 }
 
 export interface User {
@@ -131,10 +130,7 @@ const KINDS = [
 export interface World {
   devices: Device[];
   operators: readonly Operator[];
-  /** Operators of a country (lower-case ISO), the country's main network first. */
   operatorsByCountry: Map<string, Operator[]>;
-  /** Operators a device homed in a country roams onto (all others). */
-  roamingOperators: Map<string, Operator[]>;
   users: readonly User[];
 }
 
@@ -145,7 +141,6 @@ export function buildWorld(seed: number): World {
     for (let n = 1; n <= count; n++) {
       const index = devices.length;
       const home = COUNTRIES[rng.weighted(HOME_WEIGHTS)];
-      const produced = Date.UTC(2021, 10, 18, 8, 25, 53) + rng.int(0, 400) * 86_400_000;
       devices.push({
         index,
         endpointId: 11380000 + index * 7 + 16,
@@ -158,8 +153,7 @@ export function buildWorld(seed: number): World {
         imsiId: 9624000 + index * 5 + 42,
         imsi: '29505090' + String(1896000 + index * 11).padStart(7, '0'),
         home,
-        productionDate: new Date(produced).toISOString(),
-        importDate: new Date(produced + rng.int(1, 30) * 86_400_000 + rng.int(0, 86_399) * 1000).toISOString(),
+        productionDate: new Date(Date.UTC(2021, 10, 18, 8, 25, 53) + rng.int(0, 400) * 86_400_000).toISOString(),
       });
     }
   }
@@ -169,14 +163,7 @@ export function buildWorld(seed: number): World {
     list.push(op);
     operatorsByCountry.set(op.country.iso, list);
   }
-  const roamingOperators = new Map<string, Operator[]>();
-  for (const iso of operatorsByCountry.keys()) {
-    roamingOperators.set(
-      iso,
-      OPERATORS.filter((o) => o.country.iso !== iso)
-    );
-  }
-  return { devices, operators: OPERATORS, operatorsByCountry, roamingOperators, users: USERS };
+  return { devices, operators: OPERATORS, operatorsByCountry, users: USERS };
 }
 
 /** Luhn check digit of a digit string. */
