@@ -127,6 +127,24 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     expect(eventQueries()).toHaveLength(1);
   });
 
+  it('cancels a running query when the panel unsubscribes (re-queries)', async () => {
+    sim.setFaults({ latencyMs: 300 });
+    try {
+      const emitted: unknown[] = [];
+      const subscription = ds.query(request([{ format: 'table', source: '0' }])).subscribe({ next: (v) => emitted.push(v), error: (e) => emitted.push(e) });
+      await new Promise((r) => setTimeout(r, 50));
+      subscription.unsubscribe();
+      await new Promise((r) => setTimeout(r, 700));
+      expect(emitted).toEqual([]);
+      // The cancelled read is not cached: the same query runs again in full.
+      const res = await run(ds, request([{ format: 'table', source: '0' }]));
+      expect(res.errors).toBeUndefined();
+      expect(res.data[0].length).toBeGreaterThan(0);
+    } finally {
+      sim.setFaults({ latencyMs: 0 });
+    }
+  });
+
   it('builds annotations with title, text and tags', async () => {
     const res = await run(ds, request([{ format: 'annotations', severity: '1', alert: 'true' }]));
     const frame = res.data[0];

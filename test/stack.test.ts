@@ -6,7 +6,6 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
@@ -16,6 +15,7 @@ import { Exporter, createExporter } from '../exporter/src/exporter';
 import { silentLogger } from '../exporter/src/logger';
 import { toEventQuery } from '../src/query/toEventQuery';
 import { EmnifyQuery, QUERY_FIELDS } from '../src/types';
+import { freePort } from './support/freePort';
 
 const ROOT = resolve(__dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -183,15 +183,6 @@ withProm('Prometheus configuration and rules', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => r(port));
-    });
-  });
-}
 
 withProm('the stack on loopback: simulator → exporter → Prometheus', () => {
   let sim: RunningSimulator;

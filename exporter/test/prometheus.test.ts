@@ -5,13 +5,13 @@
  */
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { loadConfig } from '../src/config';
 import { Exporter, createExporter } from '../src/exporter';
 import { silentLogger } from '../src/logger';
+import { freePort } from '../../test/support/freePort';
 
 const EXAMPLES = resolve(__dirname, '../examples');
 
@@ -31,15 +31,6 @@ if (!haveProm && process.env.CI) {
 }
 const describeProm = haveProm ? describe : describe.skip;
 
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => r(port));
-    });
-  });
-}
 
 describeProm('exporter with real Prometheus tools', () => {
   let sim: RunningSimulator;
