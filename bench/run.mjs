@@ -145,7 +145,7 @@ if (want('catchup')) {
     const sim = await startSimulator({ port: 0, seed: 7, historyMs: 29 * 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'bench-catchup-'));
     const t = Date.now();
-    const child = spawn(process.execPath, ['exporter/dist/main.js', '--web.listen-address', '127.0.0.1:0', '--state.file', join(dir, 's.json'), '--backfill', '30d', '--poll.overlap', '1m', '--poll.interval', '1h', '--log.level', 'debug'], {
+    const child = spawn(process.execPath, ['exporter/dist/main.js', '--web.listen-address', '127.0.0.1:0', '--state.file', join(dir, 's.json'), '--backfill', '30d', '--poll.max-window', '30d', '--poll.interval', '1h', '--log.level', 'debug'], {
       env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -165,7 +165,9 @@ if (want('catchup')) {
     });
     const ms = Date.now() - t;
     clearInterval(sampler);
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
     const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
     row('2 catch-up', `${fmt(n)} events`, 's to count all; event requests; peak RSS', `${fmt(ms / 1000, 1)} s; ${fmt(requests)} req; ${fmt(peak / 2 ** 20)} MB`, `pages: ${fmt(Math.ceil(n / 1000))}`, `req/pages ${fmt(requests / Math.ceil(n / 1000), 2)} (target 1.00); RSS target < 200 MB`);
     await sim.close();

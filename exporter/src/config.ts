@@ -21,6 +21,8 @@ export interface ExporterConfig {
   settleMs: number;
   /** The longest window one poll covers; a longer backlog is caught up window by window. */
   maxWindowMs: number;
+  /** The most events one window may hold; a denser window is shortened. */
+  maxWindowEvents: number;
   pageSize: number;
   /** Pages fetched in parallel after the first. */
   pageConcurrency: number;
@@ -55,7 +57,8 @@ export const SETTINGS = {
   backfill: { env: 'EXPORTER_BACKFILL', flag: '--backfill', default: '1h', help: 'how far back the very first start counts' },
   overlap: { env: 'EXPORTER_POLL_OVERLAP', flag: '--poll.overlap', default: '5m', help: 'how far each poll reaches back before the watermark' },
   settle: { env: 'EXPORTER_POLL_SETTLE', flag: '--poll.settle', default: '10s', help: 'how far behind now each poll ends' },
-  maxWindow: { env: 'EXPORTER_POLL_MAX_WINDOW', flag: '--poll.max-window', default: '1h', help: 'longest window of one poll (catch-up step)' },
+  maxWindow: { env: 'EXPORTER_POLL_MAX_WINDOW', flag: '--poll.max-window', default: '1d', help: 'longest window of one poll (catch-up step)' },
+  maxWindowEvents: { env: 'EXPORTER_POLL_MAX_WINDOW_EVENTS', flag: '--poll.max-window-events', default: '20000', help: 'most events in one window; denser windows are shortened' },
   pageSize: { env: 'EXPORTER_PAGE_SIZE', flag: '--poll.page-size', default: '1000', help: 'per_page asked of the API (it may clamp)' },
   pageConcurrency: { env: 'EXPORTER_PAGE_CONCURRENCY', flag: '--poll.page-concurrency', default: '2', help: 'pages fetched in parallel' },
   dropLabels: { env: 'EXPORTER_DROP_LABELS', flag: '--labels.drop', default: '', help: 'labels to drop: operator, country or both (comma-separated)' },
@@ -218,6 +221,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, readFile: (pa
     overlapMs,
     settleMs: duration('settle', 0),
     maxWindowMs: duration('maxWindow', 60_000),
+    maxWindowEvents: integer('maxWindowEvents', 1000, 10_000_000),
     pageSize: integer('pageSize', 1, 1000),
     pageConcurrency: integer('pageConcurrency', 1, 8),
     dropLabels: dropLabels as DroppableLabel[],

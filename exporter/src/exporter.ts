@@ -82,6 +82,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
       pollIntervalMs: config.pollIntervalMs,
       settleMs: config.settleMs,
       maxWindowMs: config.maxWindowMs,
+      maxWindowEvents: config.maxWindowEvents,
       pageSize: config.pageSize,
       pageConcurrency: config.pageConcurrency,
       eventTypes: config.eventTypes,

@@ -5,7 +5,7 @@
  * the ledger, and advances the watermark only once every page of the window was read. Scrapes never
  * trigger API calls.
  */
-import { EmnifyClient, EmnifyError, EventFilter } from '@emnify-events/client';
+import { EmnifyClient, EmnifyError, EventFilter, EventPage } from '@emnify-events/client';
 import { Ledger, floorSecond } from './ledger';
 import { Logger } from './logger';
 
@@ -13,6 +13,8 @@ export interface PollerOptions {
   pollIntervalMs: number;
   settleMs: number;
   maxWindowMs: number;
+  /** A window holding more events than this is shortened (memory of remembered ids stays bounded). */
+  maxWindowEvents: number;
   pageSize: number;
   pageConcurrency: number;
   eventTypes: number[];
@@ -62,6 +64,26 @@ export class Poller {
     this.hooks.onTypesLoaded?.(this.ledger.typeNames.size);
   }
 
+  /**
+   * Reads page 1 of `[from, until]`; while it reports more than `maxWindowEvents` events, shortens the
+   * window in proportion (at most 5 times). A sparse backlog is so read in few large windows (requests ≈
+   * pages), a dense one in windows whose ids fit in memory.
+   */
+  private async sizeWindow(from: number, until: number, signal: AbortSignal): Promise<{ until: number; first: EventPage; filter: EventFilter }> {
+    for (let attempt = 0; ; attempt++) {
+      const filter: EventFilter = { from, until };
+      if (this.options.eventTypes.length > 0) {
+        filter.type = this.options.eventTypes;
+      }
+      const first = await this.client.getEventPage({ filter, perPage: this.options.pageSize, page: 1 }, signal);
+      const total = first.paging.totalCount;
+      if (total <= this.options.maxWindowEvents || attempt >= 5 || until - from <= 1000) {
+        return { until, first, filter };
+      }
+      until = Math.max(from + 1000, floorSecond(from + ((until - from) * this.options.maxWindowEvents) / total));
+    }
+  }
+
   /** One poll: every window from the watermark up to now - settle. */
   async pollOnce(signal: AbortSignal = this.abort.signal): Promise<void> {
     const started = this.now();
@@ -72,17 +94,15 @@ export class Poller {
       for (;;) {
         const from = this.ledger.windowStart();
         const end = floorSecond(this.now() - this.options.settleMs);
-        const until = Math.min(end, from + this.options.maxWindowMs);
+        let until = Math.min(end, from + this.options.maxWindowMs);
         if (until <= this.ledger.watermark) {
           break;
         }
-        const filter: EventFilter = { from, until };
-        if (this.options.eventTypes.length > 0) {
-          filter.type = this.options.eventTypes;
-        }
+        const { until: windowEnd, first, filter } = await this.sizeWindow(from, until, signal);
+        until = windowEnd;
         for await (const page of this.client.iterateEventPages(
           { filter, perPage: this.options.pageSize },
-          { concurrency: this.options.pageConcurrency, signal }
+          { concurrency: this.options.pageConcurrency, signal, firstPage: first }
         )) {
           const result = this.ledger.ingest(page.events, 'poll');
           events += page.events.length;

@@ -38,6 +38,8 @@ export interface PagingOptions {
   maxPages?: number;
   /** Pages fetched in parallel once the first page told the total; default 4. */
   concurrency?: number;
+  /** Page 1, when the caller already read it (it is yielded, not fetched again). */
+  firstPage?: EventPage;
   signal?: AbortSignal;
 }
 
@@ -172,7 +174,7 @@ export class EmnifyClient {
   async *iterateEventPages(query: EventQuery, options: PagingOptions = {}): AsyncGenerator<EventPage> {
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     const concurrency = Math.max(1, options.concurrency ?? 4);
-    const first = await this.getEventPage({ ...query, page: 1 }, options.signal);
+    const first = options.firstPage ?? (await this.getEventPage({ ...query, page: 1 }, options.signal));
     yield first;
     // Ask for the page size in effect (the server may have clamped what we asked for).
     const perPage = query.perPage !== undefined ? first.paging.perPage : undefined;
