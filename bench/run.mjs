@@ -57,18 +57,18 @@ if (want('ingest')) {
   for (const n of [10_000, 100_000, 300_000]) {
     const { pages, types } = await rawPages(n);
     const parseMs = time(() => {
-      for (const text of pages) JSON.parse(text);
+      for (const text of pages) {JSON.parse(text);}
     });
     const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 300_000, eventTypes: new Set(), persist: () => {} });
     ledger.typeNames.addMissing(types);
     const ingestMs = time(() => {
-      for (const text of pages) ledger.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');
+      for (const text of pages) {ledger.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');}
     });
     const dir = mkdtempSync(join(tmpdir(), 'bench-'));
     const durable = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 300_000, eventTypes: new Set(), persist: (s) => saveState(join(dir, 'state.json'), s) });
     durable.typeNames.addMissing(types);
     const durableMs = time(() => {
-      for (const text of pages) durable.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');
+      for (const text of pages) {durable.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');}
     });
     rmSync(dir, { recursive: true, force: true });
     const parseRate = (n / parseMs) * 1000;
@@ -80,11 +80,11 @@ if (want('ingest')) {
 if (want('metrics')) {
   for (const series of [1_000, 10_000, 50_000]) {
     const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 1000, eventTypes: new Set(), persist: () => {} });
-    for (let i = 0; i < series; i++) ledger.counts.events.set(JSON.stringify([`type ${i % 70}`, 'INFO', 'Network', `C${i % 50}`, `operator ${i}`]), i);
+    for (let i = 0; i < series; i++) {ledger.counts.events.set(JSON.stringify([`type ${i % 70}`, 'INFO', 'Network', `C${i % 50}`, `operator ${i}`]), i);}
     const metrics = createMetrics(ledger, { dropLabels: [], version: 'bench' });
         const bare = new promClient.Registry();
     const counter = new promClient.Counter({ name: 'emnify_events_total', help: 'x', labelNames: ['event_type', 'event_severity', 'event_source', 'country', 'operator'], registers: [bare] });
-    for (let i = 0; i < series; i++) counter.inc({ event_type: `type ${i % 70}`, event_severity: 'INFO', event_source: 'Network', country: `C${i % 50}`, operator: `operator ${i}` }, i);
+    for (let i = 0; i < series; i++) {counter.inc({ event_type: `type ${i % 70}`, event_severity: 'INFO', event_source: 'Network', country: `C${i % 50}`, operator: `operator ${i}` }, i);}
     const measure = async (registry, only) => {
       const runs = [];
       for (let r = 0; r < 7; r++) {
@@ -160,7 +160,7 @@ if (want('catchup')) {
       let log = '';
       child.stderr.on('data', (d) => {
         log += d;
-        if (log.includes('"msg":"poll done"')) resolve();
+        if (log.includes('"msg":"poll done"')) {resolve();}
       });
     });
     const ms = Date.now() - t;
