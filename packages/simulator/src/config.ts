@@ -1,5 +1,5 @@
 /** Simulator settings from the environment: one function, defaults in one place, one clear line per bad value. */
-import { parseDuration } from '@emnify-events/client';
+import { parseDuration } from './duration';
 import type { Faults } from './faults';
 
 export interface SimulatorOptions {
@@ -43,19 +43,64 @@ export const DEFAULTS = {
 
 const MAX_HISTORY_MS = 30 * 86_400_000;
 
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'faults'>> & { faults: Partial<Faults> };
+
+/**
+ * Programmatic options with defaults filled in. Throws a RangeError naming the option for values that
+ * make no sense (negative counts, shares outside 0..1, history beyond the 30-day retention...).
+ */
+export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const o: ResolvedOptions = { ...DEFAULTS, now: Date.now, faults: {}, ...stripUndefined(options) };
+  const check = (name: keyof SimulatorOptions, ok: boolean, expected: string) => {
+    if (!ok) {
+      throw new RangeError(`${name}: ${JSON.stringify(o[name])} is not ${expected}`);
+    }
+  };
+  const whole = (n: number, min: number) => Number.isSafeInteger(n) && n >= min;
+  const share = (n: number) => Number.isFinite(n) && n >= 0 && n <= 1;
+  check('port', whole(o.port, 0) && o.port <= 65535, 'a port number (0-65535)');
+  check(
+    'applicationToken',
+    typeof o.applicationToken === 'string' && o.applicationToken.trim() !== '',
+    'a non-empty token'
+  );
+  check('seed', whole(o.seed, 0), 'a whole number of 0 or more');
+  check(
+    'historyMs',
+    Number.isFinite(o.historyMs) && o.historyMs >= 0 && o.historyMs <= MAX_HISTORY_MS,
+    'between 0 and 30 days in ms'
+  );
+  check('historyEvents', whole(o.historyEvents, 0), 'a whole number of 0 or more');
+  check('eventsPerSecond', Number.isFinite(o.eventsPerSecond) && o.eventsPerSecond >= 0, 'a rate of 0 or more');
+  check('lateFraction', share(o.lateFraction), 'a share between 0 and 1');
+  check('maxLatenessMs', Number.isFinite(o.maxLatenessMs) && o.maxLatenessMs >= 0, 'a number of ms of 0 or more');
+  check('tokenLifetimeSeconds', whole(o.tokenLifetimeSeconds, 1), 'a whole number of seconds of 1 or more');
+  check('maxPerPage', whole(o.maxPerPage, 1), 'a whole number of 1 or more');
+  return o;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 class ConfigError extends Error {}
 
 function fail(name: string, message: string): never {
   throw new ConfigError(`${name}: ${message}`);
 }
 
-function num(env: NodeJS.ProcessEnv, name: string, check: (n: number) => boolean, expected: string): number | undefined {
+function num(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  check: (n: number) => boolean,
+  expected: string
+): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') {
     return undefined;
   }
   const n = Number(raw);
-  if (!Number.isFinite(n) || !check(n)) {
+  if (!/^\s*-?\d+(\.\d+)?\s*$/.test(raw) || !check(n)) {
     fail(name, `"${raw}" is not ${expected}`);
   }
   return n;
@@ -104,8 +149,18 @@ export function loadSimulatorOptions(env: NodeJS.ProcessEnv): SimulatorOptions {
   const faults: Partial<Faults> = {
     latencyMs: duration(env, 'SIMULATOR_FAULT_LATENCY'),
     errorRate: num(env, 'SIMULATOR_FAULT_5XX_RATE', rate, 'a share between 0 and 1'),
-    rateLimitEvery: num(env, 'SIMULATOR_FAULT_429_EVERY', (n) => Number.isInteger(n) && n >= 0, 'a whole number (0 = off)'),
-    rateLimitLength: num(env, 'SIMULATOR_FAULT_429_LENGTH', (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more'),
+    rateLimitEvery: num(
+      env,
+      'SIMULATOR_FAULT_429_EVERY',
+      (n) => Number.isInteger(n) && n >= 0,
+      'a whole number (0 = off)'
+    ),
+    rateLimitLength: num(
+      env,
+      'SIMULATOR_FAULT_429_LENGTH',
+      (n) => Number.isInteger(n) && n >= 1,
+      'a whole number of 1 or more'
+    ),
     retryAfterSeconds: retryAfter,
     malformedRate: num(env, 'SIMULATOR_FAULT_MALFORMED_RATE', rate, 'a share between 0 and 1'),
     dropRate: num(env, 'SIMULATOR_FAULT_DROP_RATE', rate, 'a share between 0 and 1'),
@@ -114,13 +169,26 @@ export function loadSimulatorOptions(env: NodeJS.ProcessEnv): SimulatorOptions {
     host: env.SIMULATOR_HOST?.trim() || undefined,
     port: num(env, 'SIMULATOR_PORT', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number (0-65535)'),
     applicationToken: token,
-    seed: num(env, 'SIMULATOR_SEED', (n) => Number.isInteger(n) && n >= 0, 'a whole number'),
-    eventsPerSecond: num(env, 'SIMULATOR_EVENTS_PER_SECOND', (n) => n >= 0 && n <= 10000, 'a rate between 0 and 10000 events per second'),
+    seed: num(env, 'SIMULATOR_SEED', (n) => Number.isSafeInteger(n) && n >= 0, 'a whole number of 0 or more'),
+    eventsPerSecond: num(
+      env,
+      'SIMULATOR_EVENTS_PER_SECOND',
+      (n) => n >= 0 && n <= 10000,
+      'a rate between 0 and 10000 events per second'
+    ),
     historyMs: duration(env, 'SIMULATOR_HISTORY', MAX_HISTORY_MS),
-    historyEvents: num(env, 'SIMULATOR_HISTORY_EVENTS', (n) => Number.isInteger(n) && n >= 0 && n <= 5_000_000, 'a whole number up to 5000000'),
+    historyEvents: num(
+      env,
+      'SIMULATOR_HISTORY_EVENTS',
+      (n) => Number.isInteger(n) && n >= 0 && n <= 5_000_000,
+      'a whole number up to 5000000'
+    ),
     tokenLifetimeSeconds: (() => {
       const ms = duration(env, 'SIMULATOR_TOKEN_LIFETIME');
-      return ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000));
+      if (ms !== undefined && ms < 1000) {
+        fail('SIMULATOR_TOKEN_LIFETIME', `"${env.SIMULATOR_TOKEN_LIFETIME}" is shorter than 1s`);
+      }
+      return ms === undefined ? undefined : Math.round(ms / 1000);
     })(),
     maxPerPage: num(env, 'SIMULATOR_MAX_PER_PAGE', (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more'),
     drift: flag(env, 'SIMULATOR_DRIFT'),

@@ -17,7 +17,8 @@ export interface JwtClaims {
 }
 
 export class JwtIssuer {
-  private readonly secret = randomBytes(32);
+  /** A per-process secret by default: tokens of one simulator run are not valid in another. */
+  constructor(private readonly secret: Buffer = randomBytes(48)) {}
 
   sign(claims: JwtClaims): string {
     const head = b64url(JSON.stringify({ alg: 'HS384' }));

@@ -1,38 +1,27 @@
 #!/usr/bin/env node
-/** `npm run simulator`: the emnify API simulator, configured from SIMULATOR_* variables. */
-import { DEFAULTS, DEMO_APPLICATION_TOKEN, loadSimulatorOptions } from './config';
-import { startSimulator } from './server';
+/** `npm run simulator`: the emnify API simulator, configured from SIMULATOR_* variables (see README). */
+import { logLine, startFromEnv } from './cli';
 
-function log(fields: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), component: 'simulator', ...fields }) + '\n');
-}
+const write = (line: string) => void process.stdout.write(line);
 
 async function main(): Promise<void> {
-  let options;
-  try {
-    options = loadSimulatorOptions(process.env);
-  } catch (err) {
-    process.stderr.write(`emnify simulator: ${(err as Error).message}\n`);
-    process.exit(2);
+  const started = await startFromEnv(process.env, write);
+  if (!started.ok) {
+    process.stderr.write(started.message + '\n');
+    process.exit(started.exitCode);
   }
-  const sim = await startSimulator(options);
-  const token = sim.applicationToken === DEMO_APPLICATION_TOKEN ? `${DEMO_APPLICATION_TOKEN} (the demo token)` : 'as set in SIMULATOR_APPLICATION_TOKEN';
-  log({
-    level: 'info',
-    msg: 'emnify API simulator listening',
-    url: sim.url,
-    application_token: token,
-    events: sim.counts().visible,
-    events_per_second: options.eventsPerSecond ?? DEFAULTS.eventsPerSecond,
-    seed: options.seed ?? DEFAULTS.seed,
-    rate_limits: options.rateLimits ?? DEFAULTS.rateLimits,
-  });
-  const stop = (signal: string) => {
-    log({ level: 'info', msg: 'stopping', signal });
+  const { sim } = started;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logLine(write, { msg: 'stopping', signal });
     void sim.close().then(() => process.exit(0));
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((err: unknown) => {

@@ -25,6 +25,8 @@ export const RETENTION_MS = 30 * 86_400_000;
 export class EventStore {
   /** Visible events, ascending id. */
   readonly visible: EventRecord[] = [];
+  /** Changes whenever `visible` changes (events published or expired): the key of cached query results. */
+  version = 0;
   private pending: EventRecord[] = [];
   private seq = 0;
   private nextId = FIRST_ID;
@@ -39,7 +41,8 @@ export class EventStore {
     this.idRng = new Rng(mix(options.seed, 0x1d));
     this.liveRng = new Rng(mix(options.seed, 0x11fe));
     this.generateHistory();
-    this.nextArrival = options.eventsPerSecond > 0 ? options.start + this.liveRng.exponential(1000 / options.eventsPerSecond) : Infinity;
+    this.nextArrival =
+      options.eventsPerSecond > 0 ? options.start + this.liveRng.exponential(1000 / options.eventsPerSecond) : Infinity;
   }
 
   private generateHistory(): void {
@@ -65,6 +68,7 @@ export class EventStore {
     this.nextId += this.idRng.int(1, 65536);
     rec.id = this.nextId;
     this.visible.push(rec);
+    this.version++;
   }
 
   /** Generates live arrivals up to `now` and publishes what has become visible, in visibility order. */
@@ -73,8 +77,9 @@ export class EventStore {
     this.expire(now);
     while (this.nextArrival <= now) {
       const rec = drawEvent(this.liveRng, this.world, this.seq++, Math.floor(this.nextArrival));
-      if (lateFraction > 0 && this.liveRng.chance(lateFraction)) {
-        rec.visibleAt = rec.time + this.liveRng.int(1000, Math.max(1000, maxLatenessMs));
+      if (lateFraction > 0 && maxLatenessMs > 0 && this.liveRng.chance(lateFraction)) {
+        // Late: visible between a tenth of the maximum and the maximum after its timestamp.
+        rec.visibleAt = rec.time + this.liveRng.int(Math.ceil(maxLatenessMs / 10), maxLatenessMs);
       }
       this.pending.push(rec);
       this.nextArrival += this.liveRng.exponential(1000 / eventsPerSecond);
@@ -82,7 +87,10 @@ export class EventStore {
     if (this.pending.length === 0) {
       return;
     }
-    const ready = this.pending.filter((r) => r.visibleAt <= now).sort((a, b) => a.visibleAt - b.visibleAt || a.seq - b.seq);
+    // Published in visibility order (ties in generation order): ids grow with visibility, not timestamps.
+    const ready = this.pending
+      .filter((r) => r.visibleAt <= now)
+      .sort((a, b) => a.visibleAt - b.visibleAt || a.seq - b.seq);
     if (ready.length > 0) {
       this.pending = this.pending.filter((r) => r.visibleAt > now);
       for (const rec of ready) {
@@ -100,6 +108,7 @@ export class EventStore {
     }
     if (drop > 0) {
       this.visible.splice(0, drop);
+      this.version++;
     }
   }
 

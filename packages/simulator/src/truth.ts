@@ -4,9 +4,18 @@ import { EventRecord } from './generator';
 export interface GroundTruth {
   total: number;
   newestId: number | null;
-  byLabels: Array<{ typeId: number; severityId: number; sourceId: number; countryIso: string; operator: string; count: number }>;
+  byLabels: Array<{
+    typeId: number;
+    severityId: number;
+    sourceId: number;
+    countryIso: string;
+    operator: string;
+    count: number;
+  }>;
   /** Delete PDP Context volumes in bytes (MB × 1e6, exact integers). */
   volumeBytes: Array<{ countryIso: string; operator: string; rx: number; tx: number }>;
+  /** Never present: the ground truth counts, it does not list events. */
+  ids?: never;
 }
 
 export function groundTruth(records: Iterable<EventRecord>): GroundTruth {
@@ -20,10 +29,17 @@ export function groundTruth(records: Iterable<EventRecord>): GroundTruth {
     const countryIso = r.operator ? r.operator.country.iso.toUpperCase() : '';
     const operator = r.operator?.name ?? '';
     const key = `${r.type.id}|${r.severity}|${r.source}|${countryIso}|${operator}`;
-    const entry = counts.get(key) ?? { typeId: r.type.id, severityId: r.severity, sourceId: r.source, countryIso, operator, count: 0 };
+    const entry = counts.get(key) ?? {
+      typeId: r.type.id,
+      severityId: r.severity,
+      sourceId: r.source,
+      countryIso,
+      operator,
+      count: 0,
+    };
     entry.count++;
     counts.set(key, entry);
-    if (r.rxBytes !== undefined && r.txBytes !== undefined) {
+    if (r.type.id === 5 && r.operator) {
       const vkey = `${countryIso}|${operator}`;
       const v = volumes.get(vkey) ?? { countryIso, operator, rx: 0, tx: 0 };
       v.rx += r.rxBytes;
@@ -31,6 +47,7 @@ export function groundTruth(records: Iterable<EventRecord>): GroundTruth {
       volumes.set(vkey, v);
     }
   }
-  const byKey = <T extends object>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  const byKey = <T extends object>(m: Map<string, T>) =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   return { total, newestId, byLabels: byKey(counts), volumeBytes: byKey(volumes) };
 }

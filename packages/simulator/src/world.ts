@@ -33,6 +33,7 @@ export interface Device {
   imsi: string;
   home: Country;
   productionDate: string;
+  importDate: string;
 }
 
 export interface User {
@@ -43,7 +44,13 @@ export interface User {
 
 export const ORGANISATION = { id: 13886, name: 'Acme Fleet GmbH' } as const;
 
-const C = (id: number, name: string, countryCode: string, mcc: string, iso: string): Country => ({ id, name, countryCode, mcc, iso });
+const C = (id: number, name: string, countryCode: string, mcc: string, iso: string): Country => ({
+  id,
+  name,
+  countryCode,
+  mcc,
+  iso,
+});
 
 export const COUNTRIES = {
   de: C(74, 'Germany', '49', '262', 'de'),
@@ -62,7 +69,13 @@ export const COUNTRIES = {
 
 type Iso = keyof typeof COUNTRIES;
 
-const O = (id: number, name: string, iso: Iso, mnc: string[], tapcodes: string[]): Operator => ({ id, name, country: COUNTRIES[iso], mnc, tapcodes });
+const O = (id: number, name: string, iso: Iso, mnc: string[], tapcodes: string[]): Operator => ({
+  id,
+  name,
+  country: COUNTRIES[iso],
+  mnc,
+  tapcodes,
+});
 
 export const OPERATORS: readonly Operator[] = [
   O(2, 'Telekom', 'de', ['01'], ['DEUD1']),
@@ -130,7 +143,10 @@ const KINDS = [
 export interface World {
   devices: Device[];
   operators: readonly Operator[];
+  /** Operators of a country (lower-case ISO), the country's main network first. */
   operatorsByCountry: Map<string, Operator[]>;
+  /** Operators a device homed in a country roams onto (all others). */
+  roamingOperators: Map<string, Operator[]>;
   users: readonly User[];
 }
 
@@ -141,6 +157,7 @@ export function buildWorld(seed: number): World {
     for (let n = 1; n <= count; n++) {
       const index = devices.length;
       const home = COUNTRIES[rng.weighted(HOME_WEIGHTS)];
+      const produced = Date.UTC(2021, 10, 18, 8, 25, 53) + rng.int(0, 400) * 86_400_000;
       devices.push({
         index,
         endpointId: 11380000 + index * 7 + 16,
@@ -153,7 +170,8 @@ export function buildWorld(seed: number): World {
         imsiId: 9624000 + index * 5 + 42,
         imsi: '29505090' + String(1896000 + index * 11).padStart(7, '0'),
         home,
-        productionDate: new Date(Date.UTC(2021, 10, 18, 8, 25, 53) + rng.int(0, 400) * 86_400_000).toISOString(),
+        productionDate: new Date(produced).toISOString(),
+        importDate: new Date(produced + rng.int(1, 30) * 86_400_000 + rng.int(0, 86_399) * 1000).toISOString(),
       });
     }
   }
@@ -163,7 +181,14 @@ export function buildWorld(seed: number): World {
     list.push(op);
     operatorsByCountry.set(op.country.iso, list);
   }
-  return { devices, operators: OPERATORS, operatorsByCountry, users: USERS };
+  const roamingOperators = new Map<string, Operator[]>();
+  for (const iso of operatorsByCountry.keys()) {
+    roamingOperators.set(
+      iso,
+      OPERATORS.filter((o) => o.country.iso !== iso)
+    );
+  }
+  return { devices, operators: OPERATORS, operatorsByCountry, roamingOperators, users: USERS };
 }
 
 /** Luhn check digit of a digit string. */
