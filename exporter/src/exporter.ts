@@ -64,6 +64,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
         throw err;
       }
     },
+    onCommit: (delta) => metrics?.committed(delta),
   });
   metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION });
 
@@ -92,7 +93,10 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     {
       onPoll: ({ ok, durationMs }) => m.pollDone({ ok, durationMs, at: now() }),
       onPage: (info) => m.pageDone(info, 'poll'),
-      onTypesLoaded: (count) => logger.info('event type lookup loaded', { types: count }),
+      onTypesLoaded: (count) => {
+        m.typesLoaded();
+        logger.info('event type lookup loaded', { types: count });
+      },
     }
   );
 

@@ -29,6 +29,8 @@ export interface LedgerOptions {
   eventTypes: ReadonlySet<number>;
   /** Writes the state durably; throws on failure. */
   persist: (state: ExporterState) => void;
+  /** Told each committed delta, right after its state was persisted (publishes it to /metrics). */
+  onCommit?: (delta: CountDelta) => void;
 }
 
 export function floorSecond(ms: number): number {
@@ -126,6 +128,7 @@ export class Ledger {
       }
       this.committed = counts;
       this.lateTotal += result.late;
+      this.options.onCommit?.(delta);
     }
     return result;
   }

@@ -6,8 +6,8 @@
 import { ClientObserver, EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EventSeverity, EventSource } from '@emnify-events/client';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DroppableLabel } from './config';
-import { Counts, CountMap } from './counts';
-import { EVENT_LABEL_NAMES, keyValues } from './labels';
+import { CountMap } from './counts';
+import { EVENT_LABEL_NAMES, keyValues, labelKey } from './labels';
 import { Ledger } from './ledger';
 
 /**
@@ -23,6 +23,10 @@ const TYPICAL: Record<number, [EventSeverity, EventSource]> = {
 
 export interface ExporterMetrics {
   registry: Registry;
+  /** Publishes a committed delta (call right after its state was persisted). */
+  committed(delta: { events: CountMap; volume: CountMap }): void;
+  /** Creates the zero series once the event type lookup is loaded. */
+  typesLoaded(): void;
   observer: ClientObserver;
   pollDone(info: { ok: boolean; durationMs: number; at: number }): void;
   pageDone(info: { duplicates: number; newestEventTime?: number }, origin: 'poll' | 'push'): void;
@@ -32,23 +36,16 @@ export interface ExporterMetrics {
 
 const VOLUME_LABELS = ['direction', 'country', 'operator'] as const;
 
-/** Sums a count map onto the kept label positions. */
-function project(map: CountMap, names: readonly string[], keep: readonly string[]): Map<string, { labels: Record<string, string>; value: number }> {
-  const out = new Map<string, { labels: Record<string, string>; value: number }>();
-  for (const [key, value] of map) {
-    const values = keyValues(key);
-    const labels: Record<string, string> = {};
-    names.forEach((n, i) => {
-      if (keep.includes(n)) {
-        labels[n] = values[i] ?? '';
-      }
-    });
-    const k = JSON.stringify(labels);
-    const entry = out.get(k) ?? { labels, value: 0 };
-    entry.value += value;
-    out.set(k, entry);
-  }
-  return out;
+/** The values at the kept label positions of a count key. */
+function labelsOf(key: string, names: readonly string[], keep: readonly string[]): Record<string, string> {
+  const values = keyValues(key);
+  const labels: Record<string, string> = {};
+  names.forEach((n, i) => {
+    if (keep.includes(n)) {
+      labels[n] = values[i] ?? '';
+    }
+  });
+  return labels;
 }
 
 export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLabel[]; version: string }): ExporterMetrics {
@@ -56,52 +53,37 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
   const eventLabels = EVENT_LABEL_NAMES.filter((n) => !options.dropLabels.includes(n as DroppableLabel));
   const volumeLabels = VOLUME_LABELS.filter((n) => !options.dropLabels.includes(n as DroppableLabel));
 
-  const fill = (counter: Counter<string>, counts: () => CountMap, names: readonly string[], keep: readonly string[], zeros: () => Array<Record<string, string>>) => {
-    counter.reset();
-    for (const labels of zeros()) {
-      counter.inc(labels, 0);
-    }
-    for (const { labels, value } of project(counts(), names, keep).values()) {
-      counter.inc(labels, value);
-    }
-  };
-
-  const committed = (): Counts => ledger.counts;
-
-  new Counter({
+  // Published incrementally: the committed state at start, then each committed delta right after its
+  // state write (the ledger's commit point). A scrape only renders what was committed.
+  const events = new Counter({
     name: 'emnify_events_total',
     help: 'emnify events, each counted once: by type (as the event type lookup spells it), severity, source, and the country (ISO 3166-1 alpha-2) and name of the network operator.',
     labelNames: eventLabels,
     registers: [registry],
-    collect() {
-      fill(this, () => committed().events, EVENT_LABEL_NAMES, eventLabels, () =>
-        ledger.typeNames.entries().map(({ id, description }) => {
-          const [severity, source] = TYPICAL[id] ?? [EventSeverity.Info, EventSource.API];
-          const labels: Record<string, string> = {
-            event_type: description,
-            event_severity: EVENT_SEVERITY_NAMES[severity],
-            event_source: EVENT_SOURCE_NAMES[source],
-          };
-          for (const n of ['country', 'operator']) {
-            if (eventLabels.includes(n as (typeof eventLabels)[number])) {
-              labels[n] = '';
-            }
-          }
-          return labels;
-        })
-      );
-    },
   });
-
-  new Counter({
+  const volume = new Counter({
     name: 'emnify_data_volume_bytes_total',
     help: 'Data volume reported by Delete PDP Context events, in bytes, by direction (rx, tx), operator country and operator.',
     labelNames: volumeLabels,
     registers: [registry],
-    collect() {
-      fill(this, () => committed().volume, VOLUME_LABELS, volumeLabels, () => []);
-    },
   });
+  const publish = (counts: { events: CountMap; volume: CountMap }) => {
+    for (const [key, value] of counts.events) {
+      events.inc(labelsOf(key, EVENT_LABEL_NAMES, eventLabels), value);
+    }
+    for (const [key, value] of counts.volume) {
+      volume.inc(labelsOf(key, VOLUME_LABELS, volumeLabels), value);
+    }
+  };
+  publish(ledger.counts);
+
+  /** Every type of the lookup gets a series at 0 (typical severity and source, empty country and operator). */
+  const zeroSeries = () => {
+    for (const { id, description } of ledger.typeNames.entries()) {
+      const [severity, source] = TYPICAL[id] ?? [EventSeverity.Info, EventSource.API];
+      events.inc(labelsOf(labelKey([description, EVENT_SEVERITY_NAMES[severity], EVENT_SOURCE_NAMES[source], '', '']), EVENT_LABEL_NAMES, eventLabels), 0);
+    }
+  };
 
   const lastPollDuration = new Gauge({ name: 'emnify_exporter_last_poll_duration_seconds', help: 'Duration of the last poll of the Event API.', registers: [registry] });
   const lastSuccess = new Gauge({ name: 'emnify_exporter_last_successful_poll_timestamp_seconds', help: 'When the last poll that read every page of its windows ended (Unix time).', registers: [registry] });
@@ -161,6 +143,8 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
 
   return {
     registry,
+    committed: publish,
+    typesLoaded: zeroSeries,
     observer: {
       onRequest: ({ endpoint, status, durationMs }) => {
         requests.inc({ endpoint, code: String(status) });
