@@ -1,6 +1,6 @@
 /**
- * The exporter's metrics on its own registry. The event and volume counters are read at scrape time
- * from the ledger's committed values (never from anything uncommitted); self-metrics follow the
+ * The exporter's metrics on its own registry. The event and volume counters only ever receive what the
+ * ledger committed (its state at start, then each delta right after its state write); self-metrics follow the
  * Prometheus conventions (units in names, `_total` counters, `_info` with value 1, no timestamps).
  */
 import { ClientObserver, EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EventSeverity, EventSource } from '@emnify-events/client';
