@@ -12,6 +12,7 @@ export class SharedRequests<T> {
   ) {}
 
   get(key: string, load: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    this.prune();
     const cached = this.entries.get(key);
     if (cached && (cached.at === undefined || this.now() - cached.at < this.ttlMs)) {
       return this.wait(key, cached, signal);
@@ -30,6 +31,21 @@ export class SharedRequests<T> {
       }
     );
     return this.wait(key, entry, signal);
+  }
+
+  /** Forgets results older than the TTL: dashboards with moving time ranges make a new key per refresh. */
+  private prune(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.at !== undefined && now - entry.at >= this.ttlMs) {
+        this.entries.delete(key);
+      }
+    }
+  }
+
+  /** Entries held (in flight or cached). */
+  get size(): number {
+    return this.entries.size;
   }
 
   private wait(key: string, entry: { promise: Promise<T>; waiters: number; abort: AbortController; at?: number }, signal?: AbortSignal): Promise<T> {
