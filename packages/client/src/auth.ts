@@ -21,6 +21,7 @@ export interface TokenManagerOptions {
 export class TokenManager {
   private token?: string;
   private expiresAt?: number;
+  private lifetime?: number;
   private inflight?: Promise<string>;
   private rejection?: { error: EmnifyError; until: number };
 
@@ -54,10 +55,9 @@ export class TokenManager {
     if (this.expiresAt === undefined) {
       return false;
     }
-    const now = this.deps.now();
-    // Refresh at 90 % of the remaining life, and at least 60 s before expiry.
-    const margin = Math.min(60_000, Math.max(0, (this.expiresAt - now) * 0.1));
-    return now >= this.expiresAt - Math.max(margin, 5_000);
+    // Refresh a tenth of the token's life before it ends: at most 60 s, at least 5 s before expiry.
+    const margin = Math.max(5_000, Math.min(60_000, (this.lifetime ?? 0) * 0.1));
+    return this.deps.now() >= this.expiresAt - margin;
   }
 
   private refresh(signal?: AbortSignal): Promise<string> {
@@ -83,6 +83,7 @@ export class TokenManager {
       );
       this.token = token;
       const lifetime = jwtLifetime(token);
+      this.lifetime = lifetime;
       this.expiresAt = lifetime !== undefined ? this.deps.now() + lifetime : jwtExpiry(token);
       this.rejection = undefined;
       this.deps.observer.onAuthenticate?.({ outcome: 'success' });

@@ -286,7 +286,10 @@ describe('client ↔ simulator: authentication', () => {
     clientNow += 300_000;
     await client.getEventPage({});
     expect(authCalls(sim)).toHaveLength(1);
-    clientNow += 295_000; // 5 s before exp: inside the safety margin
+    clientNow += 235_000; // 65 s before exp: still outside the 60 s margin
+    await client.getEventPage({});
+    expect(authCalls(sim)).toHaveLength(1);
+    clientNow += 10_000; // 55 s before exp: a tenth of the 600 s life, capped at 60 s
     await client.getEventPage({});
     expect(authCalls(sim)).toHaveLength(2);
     expect(sim.requestLog().every((r) => r.status === 200)).toBe(true);
