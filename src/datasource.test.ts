@@ -16,15 +16,32 @@ const NOW = Date.UTC(2026, 3, 1, 12, 0, 0);
 const templateSrv = {
   replace(target: string, _scoped: unknown, format?: (v: string | string[]) => string) {
     const vars: Record<string, string | string[]> = { country: ['Germany', 'France'], severity: '1' };
-    return target.replace(/\$(\w+)/g, (m, name: string) => (name in vars ? (format ? format(vars[name]) : String(vars[name])) : m));
+    return target.replace(/\$(\w+)/g, (m, name: string) =>
+      name in vars ? (format ? format(vars[name]) : String(vars[name])) : m
+    );
   },
 } as unknown as TemplateSrv;
 
 function settings(jsonData: EmnifyDataSourceOptions): DataSourceInstanceSettings<EmnifyDataSourceOptions> {
-  return { id: 1, uid: 'emnify-test', type: 'emnify-events-datasource', name: 'emnify', url: INSTANCE_URL, jsonData, meta: {} as never, readOnly: false, access: 'proxy' } as DataSourceInstanceSettings<EmnifyDataSourceOptions>;
+  return {
+    id: 1,
+    uid: 'emnify-test',
+    type: 'emnify-events-datasource',
+    name: 'emnify',
+    url: INSTANCE_URL,
+    jsonData,
+    meta: {} as never,
+    readOnly: false,
+    access: 'proxy',
+  } as DataSourceInstanceSettings<EmnifyDataSourceOptions>;
 }
 
-function request(targets: Array<Partial<EmnifyQuery>>, from = NOW - 2 * HOUR, to = NOW, intervalMs = 600_000): DataQueryRequest<EmnifyQuery> {
+function request(
+  targets: Array<Partial<EmnifyQuery>>,
+  from = NOW - 2 * HOUR,
+  to = NOW,
+  intervalMs = 600_000
+): DataQueryRequest<EmnifyQuery> {
   return {
     requestId: 'test',
     interval: '10m',
@@ -44,17 +61,34 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
   let backend: FakeBackend;
   let ds: DataSource;
   const make = (jsonData: EmnifyDataSourceOptions = {}, token?: string) => {
-    backend = fakeBackend({ jsonData: { apiUrl: sim.url, ...jsonData }, secureJsonData: { applicationToken: token ?? sim.applicationToken } });
-    return new DataSource(settings({ apiUrl: sim.url, ...jsonData }), templateSrv, () => backend as unknown as BackendSrv, {
-      rateLimiter: null,
-      retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    backend = fakeBackend({
+      jsonData: { apiUrl: sim.url, ...jsonData },
+      secureJsonData: { applicationToken: token ?? sim.applicationToken },
     });
+    return new DataSource(
+      settings({ apiUrl: sim.url, ...jsonData }),
+      templateSrv,
+      () => backend as unknown as BackendSrv,
+      {
+        rateLimiter: null,
+        retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      }
+    );
   };
-  const run = (d: DataSource, req: DataQueryRequest<EmnifyQuery>): Promise<DataQueryResponse> => lastValueFrom(d.query(req));
+  const run = (d: DataSource, req: DataQueryRequest<EmnifyQuery>): Promise<DataQueryResponse> =>
+    lastValueFrom(d.query(req));
   const eventQueries = () => sim.requestLog().filter((r) => r.path === '/api/v1/event');
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 17, historyMs: 3 * HOUR, historyEvents: 900, eventsPerSecond: 0, tokenLifetimeSeconds: 600, now: () => simNow });
+    sim = await startSimulator({
+      port: 0,
+      seed: 17,
+      historyMs: 3 * HOUR,
+      historyEvents: 900,
+      eventsPerSecond: 0,
+      tokenLifetimeSeconds: 600,
+      now: () => simNow,
+    });
   });
   afterAll(() => sim.close());
   beforeEach(() => {
@@ -69,7 +103,13 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     expect(q).toBe('from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,type:3|5');
     const frame = res.data[0];
     expect(frame.meta).toMatchObject({ type: 'log-lines', preferredVisualisationType: 'logs' });
-    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['timestamp', 'body', 'severity', 'id', 'labels']);
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual([
+      'timestamp',
+      'body',
+      'severity',
+      'id',
+      'labels',
+    ]);
     const truth = sim.truth({ from: NOW - 2 * HOUR, until: NOW + 999 });
     const expected = truth.byLabels.filter((l) => l.typeId === 3 || l.typeId === 5).reduce((a, l) => a + l.count, 0);
     expect(frame.length).toBe(expected);
@@ -79,14 +119,33 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
   it('returns a flat table with every useful column', async () => {
     const res = await run(ds, request([{ format: 'table', severity: '1' }]));
     const frame = res.data[0];
-    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['Time', 'Severity', 'Type', 'Source', 'Description', 'Endpoint', 'ICCID', 'IMSI', 'Operator', 'Country', 'Alert', 'ID']);
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual([
+      'Time',
+      'Severity',
+      'Type',
+      'Source',
+      'Description',
+      'Endpoint',
+      'ICCID',
+      'IMSI',
+      'Operator',
+      'Country',
+      'Alert',
+      'ID',
+    ]);
     expect(frame.length).toBeGreaterThan(0);
     expect(new Set(frame.fields[1].values)).toEqual(new Set(['WARN']));
   });
 
   it('counts events in buckets of the panel interval, one series per group, summing to the events', async () => {
-    const [logs, counts] = await Promise.all([run(ds, request([{ format: 'logs' }])), run(make(), request([{ format: 'counts', groupBy: 'severity' }]))]);
-    const total = counts.data.reduce((sum: number, f: { fields: Array<{ values: number[] }> }) => sum + f.fields[1].values.reduce((a, b) => a + b, 0), 0);
+    const [logs, counts] = await Promise.all([
+      run(ds, request([{ format: 'logs' }])),
+      run(make(), request([{ format: 'counts', groupBy: 'severity' }])),
+    ]);
+    const total = counts.data.reduce(
+      (sum: number, f: { fields: Array<{ values: number[] }> }) => sum + f.fields[1].values.reduce((a, b) => a + b, 0),
+      0
+    );
     expect(total).toBe(logs.data[0].length);
     expect(counts.data.map((f: { name?: string }) => f.name).sort()).toEqual(expect.arrayContaining(['INFO', 'WARN']));
     expect(counts.data[0].fields[0].values).toHaveLength(13); // 2 h in 10-minute buckets, both ends included
@@ -111,18 +170,31 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
 
   it('substitutes template variables, multi-values joined with |', async () => {
     await run(ds, request([{ format: 'table', country: '$country', severity: '$severity' }]));
-    expect(new URLSearchParams(eventQueries()[0].query).get('q')).toBe('from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,severity:1,country:Germany|France');
-    expect(ds.interpolateVariablesInQueries([{ refId: 'A', format: 'logs', country: '$country' }], {})[0].country).toBe('Germany|France');
+    expect(new URLSearchParams(eventQueries()[0].query).get('q')).toBe(
+      'from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,severity:1,country:Germany|France'
+    );
+    expect(ds.interpolateVariablesInQueries([{ refId: 'A', format: 'logs', country: '$country' }], {})[0].country).toBe(
+      'Germany|France'
+    );
   });
 
   it('shows invalid input as a panel error and sends no event request', async () => {
     const res = await run(ds, request([{ format: 'logs', imei: '35776208330122AB' }]));
-    expect(res.errors).toEqual([{ refId: 'A', message: 'Invalid filter "imei": "35776208330122AB" is not an IMEI (expected up to 16 digits, nothing else)' }]);
+    expect(res.errors).toEqual([
+      {
+        refId: 'A',
+        message: 'Invalid filter "imei": "35776208330122AB" is not an IMEI (expected up to 16 digits, nothing else)',
+      },
+    ]);
     expect(eventQueries()).toHaveLength(0);
   });
 
   it('serves repeated identical queries from one shared read', async () => {
-    await Promise.all([run(ds, request([{ format: 'logs' }])), run(ds, request([{ format: 'table' }])), run(ds, request([{ format: 'counts' }]))]);
+    await Promise.all([
+      run(ds, request([{ format: 'logs' }])),
+      run(ds, request([{ format: 'table' }])),
+      run(ds, request([{ format: 'counts' }])),
+    ]);
     await run(ds, request([{ format: 'logs' }]));
     expect(eventQueries()).toHaveLength(1);
   });
@@ -131,7 +203,9 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     sim.setFaults({ latencyMs: 300 });
     try {
       const emitted: unknown[] = [];
-      const subscription = ds.query(request([{ format: 'table', source: '0' }])).subscribe({ next: (v) => emitted.push(v), error: (e) => emitted.push(e) });
+      const subscription = ds
+        .query(request([{ format: 'table', source: '0' }]))
+        .subscribe({ next: (v) => emitted.push(v), error: (e) => emitted.push(e) });
       await new Promise((r) => setTimeout(r, 50));
       subscription.unsubscribe();
       await new Promise((r) => setTimeout(r, 700));
@@ -152,6 +226,25 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     expect(frame.length).toBeGreaterThan(0);
     expect(frame.fields[1].values[0]).toMatch(/^WARN: /);
     expect(frame.fields[3].values[0]).toContain('WARN');
+  });
+
+  it('runs stored annotation queries as annotations, and starts new ones at critical events', async () => {
+    const support = ds.annotations!;
+    expect(support.getDefaultQuery!()).toEqual({ format: 'annotations', scope: 'all', groupBy: 'type', severity: '2' });
+    const prepared = support.prepareQuery!({
+      name: 'Critical',
+      enable: true,
+      iconColor: 'red',
+      target: { refId: 'Anno', format: 'logs', severity: '2' } as EmnifyQuery,
+    });
+    expect(prepared).toEqual({ refId: 'Anno', format: 'annotations', severity: '2', scope: 'all', groupBy: 'type' });
+    const res = await run(ds, request([prepared!]));
+    const frame = res.data[0];
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'title', 'text', 'tags']);
+    const critical = sim.truth({ from: NOW - 2 * HOUR, until: NOW }).byLabels.filter((l) => l.severityId === 2);
+    expect(frame.length).toBe(critical.reduce((sum, l) => sum + l.count, 0));
+    expect(frame.length).toBeGreaterThan(0);
+    expect(frame.fields[1].values.every((t: string) => t.startsWith('CRITICAL: '))).toBe(true);
   });
 
   it('feeds variables: event types from the lookup, countries seen in the range', async () => {
@@ -205,19 +298,30 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
 
   describe('Save & test', () => {
     it('says the token is valid and how many events the last hour has', async () => {
-      expect(await ds.testDatasource()).toEqual({ status: 'success', message: expect.stringMatching(/^Connected to emnify: the application token is valid; \d+ event\(s\) in the last hour\.$/) });
+      expect(await ds.testDatasource()).toEqual({
+        status: 'success',
+        message: expect.stringMatching(
+          /^Connected to emnify: the application token is valid; \d+ event\(s\) in the last hour\.$/
+        ),
+      });
     });
 
     it('says exactly what is wrong: bad token, no network, rate limited, wrong URL', async () => {
-      expect((await make({}, 'wrong-token').testDatasource()).message).toMatch(/^Bad application token: emnify rejected it\./);
-      expect((await make({ apiUrl: 'http://127.0.0.1:1' }).testDatasource()).message).toMatch(/^No network: Grafana could not reach the emnify API \(its proxy answered 502\)\. Check the API URL/);
+      expect((await make({}, 'wrong-token').testDatasource()).message).toMatch(
+        /^Bad application token: emnify rejected it\./
+      );
+      expect((await make({ apiUrl: 'http://127.0.0.1:1' }).testDatasource()).message).toMatch(
+        /^No network: Grafana could not reach the emnify API \(its proxy answered 502\)\. Check the API URL/
+      );
       sim.setFaults({ rateLimitEvery: 1, rateLimitLength: 1 });
       try {
         expect((await make().testDatasource()).message).toMatch(/^Rate limited: the emnify API answered 429/);
       } finally {
         sim.setFaults({ rateLimitEvery: 0 });
       }
-      expect((await make({ apiUrl: `${sim.url}/_simulator` }).testDatasource()).message).toMatch(/^Wrong URL\? The server at the API URL did not answer like the emnify API/);
+      expect((await make({ apiUrl: `${sim.url}/_simulator` }).testDatasource()).message).toMatch(
+        /^Wrong URL\? The server at the API URL did not answer like the emnify API/
+      );
     });
   });
 });

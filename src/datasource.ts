@@ -2,7 +2,14 @@
  * The emnify Events data source. It orchestrates only: interpolate → validate (the shared client) →
  * read all pages through Grafana's proxy (shared, cached, rate limited) → frames.
  */
-import { EmnifyClient, EmnifyClientOptions, EmnifyEvent, EventList, EventTypeInfo, EventTypeNames } from '@emnify-events/client';
+import {
+  EmnifyClient,
+  EmnifyClientOptions,
+  EmnifyEvent,
+  EventList,
+  EventTypeInfo,
+  EventTypeNames,
+} from '@emnify-events/client';
 import {
   DataFrame,
   DataQueryError,
@@ -24,6 +31,7 @@ import { interpolateQuery } from './query/interpolate';
 import { toEventQuery } from './query/toEventQuery';
 import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_QUERY, EmnifyDataSourceOptions, EmnifyQuery } from './types';
 import { EmnifyVariableSupport } from './variables';
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 
 export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptions> {
   readonly client: EmnifyClient;
@@ -42,8 +50,17 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     this.pageSize = instanceSettings.jsonData.pageSize ?? DEFAULT_PAGE_SIZE;
     this.maxPages = instanceSettings.jsonData.maxPages ?? DEFAULT_MAX_PAGES;
     // One client per data source: one JWT, one rate limiter for every panel using it.
-    this.client = new EmnifyClient({ transport: proxyTransport(instanceSettings.url ?? '', backend), ...clientOptions });
-    this.annotations = {};
+    this.client = new EmnifyClient({
+      transport: proxyTransport(instanceSettings.url ?? '', backend),
+      ...clientOptions,
+    });
+    this.annotations = {
+      QueryEditor: AnnotationQueryEditor,
+      // New annotation queries start as "critical events"; stored ones always run as annotations.
+      getDefaultQuery: () => ({ ...DEFAULT_QUERY, format: 'annotations', severity: '2' }),
+      prepareQuery: (annotation) =>
+        annotation.target ? { ...DEFAULT_QUERY, ...annotation.target, format: 'annotations' } : undefined,
+    };
     this.variables = new EmnifyVariableSupport(this);
   }
 
@@ -83,7 +100,11 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   async fetchEvents(query: EmnifyQuery, range: { from: number; to: number }, signal?: AbortSignal): Promise<EventList> {
     const eventQuery = toEventQuery(query, range, this.pageSize);
     const key = JSON.stringify(eventQuery);
-    return this.lists.get(key, (s) => this.client.listEvents(eventQuery, { maxPages: this.maxPages, signal: s }), signal);
+    return this.lists.get(
+      key,
+      (s) => this.client.listEvents(eventQuery, { maxPages: this.maxPages, signal: s }),
+      signal
+    );
   }
 
   private async run(request: DataQueryRequest<EmnifyQuery>, signal: AbortSignal): Promise<DataQueryResponse> {
@@ -92,30 +113,42 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     const errors: DataQueryError[] = [];
     const types = new EventTypeNames(await this.getEventTypes(signal).catch(() => []));
     await Promise.all(
-      request.targets.filter((t) => !t.hide).map(async (target) => {
-        const query = interpolateQuery({ ...DEFAULT_QUERY, ...target } as EmnifyQuery, this.templateSrv, request.scopedVars);
-        try {
-          const list = await this.fetchEvents(query, range, signal);
-          const frames = this.toFrames(query, list.events, types, range, request.intervalMs);
-          const notice = truncationNotice(list, this.maxPages);
-          if (notice) {
-            for (const frame of frames) {
-              frame.meta = { ...frame.meta, notices: [...(frame.meta?.notices ?? []), notice] };
+      request.targets
+        .filter((t) => !t.hide)
+        .map(async (target) => {
+          const query = interpolateQuery(
+            { ...DEFAULT_QUERY, ...target } as EmnifyQuery,
+            this.templateSrv,
+            request.scopedVars
+          );
+          try {
+            const list = await this.fetchEvents(query, range, signal);
+            const frames = this.toFrames(query, list.events, types, range, request.intervalMs);
+            const notice = truncationNotice(list, this.maxPages);
+            if (notice) {
+              for (const frame of frames) {
+                frame.meta = { ...frame.meta, notices: [...(frame.meta?.notices ?? []), notice] };
+              }
             }
+            data.push(...frames);
+          } catch (err) {
+            if (signal.aborted) {
+              return;
+            }
+            errors.push({ refId: target.refId, message: describeError(err) });
           }
-          data.push(...frames);
-        } catch (err) {
-          if (signal.aborted) {
-            return;
-          }
-          errors.push({ refId: target.refId, message: describeError(err) });
-        }
-      })
+        })
     );
     return { data, errors: errors.length ? errors : undefined, error: errors[0] };
   }
 
-  private toFrames(query: EmnifyQuery, events: EmnifyEvent[], types: EventTypeNames, range: { from: number; to: number }, intervalMs: number): DataFrame[] {
+  private toFrames(
+    query: EmnifyQuery,
+    events: EmnifyEvent[],
+    types: EventTypeNames,
+    range: { from: number; to: number },
+    intervalMs: number
+  ): DataFrame[] {
     switch (query.format) {
       case 'table':
         return [tableFrame(events, types, query.refId)];
@@ -153,4 +186,3 @@ export function truncationNotice(list: EventList, maxPages: number): QueryResult
     text: `Showing the first ${list.events.length} of ${list.totalCount} events: the data source reads at most ${maxPages} page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
   };
 }
-

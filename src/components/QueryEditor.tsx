@@ -1,5 +1,14 @@
 import React, { ChangeEvent, useEffect, useMemo, useState } from 'react';
-import { Alert, InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Select } from '@grafana/ui';
+import {
+  Alert,
+  Combobox,
+  ComboboxOption,
+  InlineField,
+  InlineFieldRow,
+  Input,
+  MultiCombobox,
+  RadioButtonGroup,
+} from '@grafana/ui';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { MAX_MULTI_VALUES } from '@emnify-events/client';
 import { DataSource } from '../datasource';
@@ -8,7 +17,10 @@ import { splitValues, toEventQuery } from '../query/toEventQuery';
 import { selectors } from '../selectors';
 import { CountGrouping, DEFAULT_QUERY, EmnifyDataSourceOptions, EmnifyQuery, OutputFormat, QueryScope } from '../types';
 
-type Props = QueryEditorProps<DataSource, EmnifyQuery, EmnifyDataSourceOptions>;
+type Props = QueryEditorProps<DataSource, EmnifyQuery, EmnifyDataSourceOptions> & {
+  /** Set by the annotation editor: the format is not the user's to choose. */
+  fixedFormat?: OutputFormat;
+};
 
 const FORMATS: Array<SelectableValue<OutputFormat>> = [
   { label: 'Logs', value: 'logs' },
@@ -16,24 +28,24 @@ const FORMATS: Array<SelectableValue<OutputFormat>> = [
   { label: 'Counts over time', value: 'counts' },
   { label: 'Annotations', value: 'annotations' },
 ];
-const SEVERITIES: Array<SelectableValue<string>> = [
+const SEVERITIES: Array<ComboboxOption<string>> = [
   { label: 'Any', value: '' },
   { label: 'INFO', value: '0' },
   { label: 'WARN', value: '1' },
   { label: 'CRITICAL', value: '2' },
 ];
-const SOURCES: Array<SelectableValue<string>> = [
+const SOURCES: Array<ComboboxOption<string>> = [
   { label: 'Any', value: '' },
   { label: 'Network', value: '0' },
   { label: 'Policy Control', value: '1' },
   { label: 'API', value: '2' },
 ];
-const ALERT: Array<SelectableValue<string>> = [
+const ALERT: Array<ComboboxOption<string>> = [
   { label: 'Any', value: '' },
   { label: 'Alert', value: 'true' },
   { label: 'No alert', value: 'false' },
 ];
-const GROUPINGS: Array<SelectableValue<CountGrouping>> = [
+const GROUPINGS: Array<ComboboxOption<CountGrouping>> = [
   { label: 'Type', value: 'type' },
   { label: 'Severity', value: 'severity' },
   { label: 'Source', value: 'source' },
@@ -41,14 +53,26 @@ const GROUPINGS: Array<SelectableValue<CountGrouping>> = [
   { label: 'Operator', value: 'operator' },
   { label: 'None', value: 'none' },
 ];
-const SCOPES: Array<SelectableValue<QueryScope>> = [
+const SCOPES: Array<ComboboxOption<QueryScope>> = [
   { label: 'All events', value: 'all' },
   { label: 'One endpoint', value: 'endpoint' },
   { label: 'One SIM', value: 'sim' },
   { label: 'One user', value: 'user' },
 ];
 
-type TextField = 'network' | 'country' | 'rat' | 'description' | 'endpoint' | 'tags' | 'iccid' | 'imsi' | 'imei' | 'ipAddress' | 'organisation' | 'user';
+type TextField =
+  | 'network'
+  | 'country'
+  | 'rat'
+  | 'description'
+  | 'endpoint'
+  | 'tags'
+  | 'iccid'
+  | 'imsi'
+  | 'imei'
+  | 'ipAddress'
+  | 'organisation'
+  | 'user';
 
 const TEXT_FIELDS: Array<{ field: TextField; label: string; placeholder: string; multi: boolean }> = [
   { field: 'network', label: 'Operator', placeholder: 'Telekom|Vodafone', multi: true },
@@ -85,15 +109,19 @@ export function validateQuery(query: EmnifyQuery): string | undefined {
   }
 }
 
-export function QueryEditor({ datasource, query: raw, onChange, onRunQuery }: Props) {
-  const query = useMemo(() => ({ ...DEFAULT_QUERY, ...raw }) as EmnifyQuery, [raw]);
-  const [types, setTypes] = useState<Array<SelectableValue<string>>>([]);
+export function QueryEditor({ datasource, query: raw, onChange, onRunQuery, fixedFormat }: Props) {
+  const query = useMemo(
+    () => ({ ...DEFAULT_QUERY, ...raw, ...(fixedFormat ? { format: fixedFormat } : {}) }) as EmnifyQuery,
+    [raw, fixedFormat]
+  );
+  const [types, setTypes] = useState<Array<ComboboxOption<string>>>([]);
   const [typesError, setTypesError] = useState<string>();
 
   useEffect(() => {
     let live = true;
     datasource.getEventTypes().then(
-      (list) => live && setTypes(list.map((t) => ({ label: t.description, value: String(t.id), description: `id ${t.id}` }))),
+      (list) =>
+        live && setTypes(list.map((t) => ({ label: t.description, value: String(t.id), description: `id ${t.id}` }))),
       (err) => live && setTypesError(describeError(err))
     );
     return () => {
@@ -110,47 +138,100 @@ export function QueryEditor({ datasource, query: raw, onChange, onRunQuery }: Pr
     }
   };
   const text = (field: TextField) => (e: ChangeEvent<HTMLInputElement>) => change({ [field]: e.target.value }, false);
-  const typeOptions = [...types, ...(query.eventTypes ?? []).filter((t) => !types.some((o) => o.value === t)).map((t) => ({ label: t, value: t }))];
+  const typeOptions = [
+    ...types,
+    ...(query.eventTypes ?? []).filter((t) => !types.some((o) => o.value === t)).map((t) => ({ label: t, value: t })),
+  ];
 
   return (
     <>
-      <InlineFieldRow>
-        <InlineField label="Format" labelWidth={14}>
-          <RadioButtonGroup data-testid={selectors.query.format} options={FORMATS} value={query.format} onChange={(format) => change({ format })} />
-        </InlineField>
-        {query.format === 'counts' && (
-          <InlineField label="Group by" labelWidth={12}>
-            <Select inputId={selectors.query.groupBy} width={16} options={GROUPINGS} value={query.groupBy} onChange={(v) => change({ groupBy: v.value })} />
+      {!fixedFormat && (
+        <InlineFieldRow>
+          <InlineField label="Format" labelWidth={14}>
+            <RadioButtonGroup
+              data-testid={selectors.query.format}
+              options={FORMATS}
+              value={query.format}
+              onChange={(format) => change({ format })}
+            />
           </InlineField>
-        )}
-      </InlineFieldRow>
+          {query.format === 'counts' && (
+            <InlineField label="Group by" labelWidth={12}>
+              <Combobox
+                id={selectors.query.groupBy}
+                data-testid={selectors.query.groupBy}
+                width={16}
+                options={GROUPINGS}
+                value={query.groupBy}
+                onChange={(v) => change({ groupBy: v.value })}
+              />
+            </InlineField>
+          )}
+        </InlineFieldRow>
+      )}
       <InlineFieldRow>
-        <InlineField label="Event types" labelWidth={14} tooltip={`Up to ${MAX_MULTI_VALUES}: the emnify API filters at most ${MAX_MULTI_VALUES} types.`} error={typesError} invalid={!!typesError}>
-          <MultiSelect
-            inputId={selectors.query.eventTypes}
-            width={60}
+        <InlineField
+          label="Event types"
+          labelWidth={14}
+          tooltip={`Up to ${MAX_MULTI_VALUES}: the emnify API filters at most ${MAX_MULTI_VALUES} types.`}
+          error={typesError}
+          invalid={!!typesError}
+        >
+          <MultiCombobox
+            id={selectors.query.eventTypes}
+            data-testid={selectors.query.eventTypes}
+            width="auto"
+            minWidth={40}
+            maxWidth={90}
             options={typeOptions}
             value={query.eventTypes ?? []}
             placeholder="All types"
-            allowCustomValue
+            createCustomValue
+            customValueDescription="Use as type id or $variable"
             onChange={(values) => change({ eventTypes: values.map((v) => String(v.value)) })}
           />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
         <InlineField label="Severity" labelWidth={14}>
-          <Select inputId={selectors.query.severity} width={16} options={SEVERITIES} value={query.severity ?? ''} onChange={(v) => change({ severity: v.value })} />
+          <Combobox
+            id={selectors.query.severity}
+            data-testid={selectors.query.severity}
+            width={16}
+            options={SEVERITIES}
+            value={query.severity ?? ''}
+            onChange={(v) => change({ severity: v.value })}
+          />
         </InlineField>
         <InlineField label="Source" labelWidth={10}>
-          <Select inputId={selectors.query.source} width={20} options={SOURCES} value={query.source ?? ''} onChange={(v) => change({ source: v.value })} />
+          <Combobox
+            id={selectors.query.source}
+            data-testid={selectors.query.source}
+            width={20}
+            options={SOURCES}
+            value={query.source ?? ''}
+            onChange={(v) => change({ source: v.value })}
+          />
         </InlineField>
         <InlineField label="Alert" labelWidth={8}>
-          <Select inputId={selectors.query.alert} width={14} options={ALERT} value={query.alert ?? ''} onChange={(v) => change({ alert: v.value })} />
+          <Combobox
+            id={selectors.query.alert}
+            data-testid={selectors.query.alert}
+            width={14}
+            options={ALERT}
+            value={query.alert ?? ''}
+            onChange={(v) => change({ alert: v.value })}
+          />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
         {TEXT_FIELDS.map(({ field, label, placeholder, multi }) => (
-          <InlineField key={field} label={label} labelWidth={14} tooltip={multi ? `Several values separated by |, at most ${MAX_MULTI_VALUES}.` : undefined}>
+          <InlineField
+            key={field}
+            label={label}
+            labelWidth={14}
+            tooltip={multi ? `Several values separated by |, at most ${MAX_MULTI_VALUES}.` : undefined}
+          >
             <Input
               data-testid={selectors.query.text(field)}
               width={24}
@@ -164,16 +245,34 @@ export function QueryEditor({ datasource, query: raw, onChange, onRunQuery }: Pr
       </InlineFieldRow>
       <InlineFieldRow>
         <InlineField label="Scope" labelWidth={14}>
-          <Select inputId={selectors.query.scope} width={20} options={SCOPES} value={query.scope ?? 'all'} onChange={(v) => change({ scope: v.value }, !!query.scopeId || v.value === 'all')} />
+          <Combobox
+            id={selectors.query.scope}
+            data-testid={selectors.query.scope}
+            width={20}
+            options={SCOPES}
+            value={query.scope ?? 'all'}
+            onChange={(v) => change({ scope: v.value }, !!query.scopeId || v.value === 'all')}
+          />
         </InlineField>
         {query.scope && query.scope !== 'all' && (
           <InlineField label="Id" labelWidth={6}>
-            <Input data-testid={selectors.query.text('scopeId')} width={16} value={query.scopeId ?? ''} placeholder="numeric id" onChange={(e: ChangeEvent<HTMLInputElement>) => change({ scopeId: e.target.value }, false)} onBlur={() => !validateQuery(query) && onRunQuery()} />
+            <Input
+              data-testid={selectors.query.text('scopeId')}
+              width={16}
+              value={query.scopeId ?? ''}
+              placeholder="numeric id"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => change({ scopeId: e.target.value }, false)}
+              onBlur={() => !validateQuery(query) && onRunQuery()}
+            />
           </InlineField>
         )}
       </InlineFieldRow>
       {splitValues(query.eventTypes).length > MAX_MULTI_VALUES && (
-        <Alert data-testid={selectors.query.limitHint} severity="warning" title={`The emnify API filters at most ${MAX_MULTI_VALUES} event types per query.`} />
+        <Alert
+          data-testid={selectors.query.limitHint}
+          severity="warning"
+          title={`The emnify API filters at most ${MAX_MULTI_VALUES} event types per query.`}
+        />
       )}
       {error && (
         <Alert data-testid={selectors.query.error} severity="error" title="This query is not sent">

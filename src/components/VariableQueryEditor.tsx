@@ -1,9 +1,9 @@
 import React from 'react';
-import { InlineField, Select } from '@grafana/ui';
+import { Combobox, ComboboxOption, InlineField } from '@grafana/ui';
 import { EmnifyVariableQuery, VariableKind } from '../types';
 import { selectors } from '../selectors';
 
-const KINDS: Array<{ label: string; value: VariableKind; description: string }> = [
+const KINDS: Array<ComboboxOption<VariableKind>> = [
   { label: 'Event types', value: 'eventTypes', description: 'From the event type lookup; values are type ids' },
   { label: 'Severities', value: 'severities', description: 'INFO, WARN, CRITICAL; values are severity ids' },
   { label: 'Sources', value: 'sources', description: 'Network, Policy Control, API; values are source ids' },
@@ -20,13 +20,13 @@ interface Props {
 export function VariableQueryEditor({ query, onChange }: Props) {
   return (
     <InlineField label="Values" labelWidth={16}>
-      <Select
+      <Combobox
+        id={selectors.variable.kind}
         data-testid={selectors.variable.kind}
-        inputId={selectors.variable.kind}
         width={40}
         options={KINDS}
         value={query?.kind ?? 'eventTypes'}
-        onChange={(v) => onChange({ ...query, refId: query?.refId ?? 'variable', kind: v.value as VariableKind })}
+        onChange={(v) => onChange({ ...query, refId: query?.refId ?? 'variable', kind: v.value })}
       />
     </InlineField>
   );
