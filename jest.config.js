@@ -35,6 +35,8 @@ module.exports = {
         '<rootDir>/exporter/test/**/*.test.ts',
         '<rootDir>/test/**/*.test.ts',
       ],
+      // The browser tests need Chromium and the built plugin: `npm run test:browser`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
       transform: { '^.+\\.(t|j)sx?$': swcTransform },
       moduleNameMapper: workspaceModules,
     },

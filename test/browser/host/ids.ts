@@ -1,0 +1,21 @@
+/** Test ids of the host page (the plugin's own editors use src/selectors.ts). */
+export const hostIds = {
+  config: 'host-config',
+  saveAndTest: 'host-save-and-test',
+  health: 'host-health',
+  query: 'host-query',
+  run: 'host-run',
+  state: 'host-state',
+  results: 'host-results',
+  resultRows: 'host-result-rows',
+  resultSeries: 'host-result-series',
+  resultNotice: 'host-result-notice',
+  resultError: 'host-result-error',
+  annotations: 'host-annotations',
+  runAnnotations: 'host-run-annotations',
+  annotationCount: 'host-annotation-count',
+  variables: 'host-variables',
+  runVariable: 'host-run-variable',
+  variableValues: 'host-variable-values',
+  loadError: 'host-load-error',
+};

@@ -1,0 +1,81 @@
+/**
+ * The browser-test host: what Grafana provides to a plugin, bundled by esbuild. It must load before
+ * require.js (see the page in ../harness.ts), registers React, @grafana/* and rxjs as the AMD modules
+ * the built dist/module.js asks for, and mounts the plugin's editors in Grafana's dark theme.
+ */
+import './bootData';
+import * as React from 'react';
+import * as ReactDOM from 'react-dom';
+import * as ReactDOMClient from 'react-dom/client';
+import * as jsxRuntime from 'react/jsx-runtime';
+import * as grafanaData from '@grafana/data';
+import * as grafanaUi from '@grafana/ui';
+import * as grafanaRuntime from '@grafana/runtime';
+import * as grafanaI18n from '@grafana/i18n';
+import * as grafanaSchema from '@grafana/schema';
+import * as emotionCss from '@emotion/css';
+import * as rxjs from 'rxjs';
+import * as rxjsOperators from 'rxjs/operators';
+import { App, HostProps } from './App';
+import { createBackendSrv } from './backendSrv';
+import { hostIds } from './ids';
+
+/** The modules Grafana shares with plugins (the externals of create-plugin's webpack config we use). */
+const modules: Record<string, unknown> = {
+  react: React,
+  'react-dom': ReactDOM,
+  'react/jsx-runtime': jsxRuntime,
+  '@grafana/data': grafanaData,
+  '@grafana/ui': grafanaUi,
+  '@grafana/runtime': grafanaRuntime,
+  '@grafana/i18n': grafanaI18n,
+  '@grafana/schema': grafanaSchema,
+  '@emotion/css': emotionCss,
+  rxjs,
+  'rxjs/operators': rxjsOperators,
+};
+
+grafanaRuntime.setBackendSrv(createBackendSrv());
+// No dashboard variables on this page: text passes through unchanged, as Grafana does for plain text.
+grafanaRuntime.setTemplateSrv({
+  getVariables: () => [],
+  replace: (target?: string) => target ?? '',
+  containsTemplate: () => false,
+  updateTimeRange: () => undefined,
+} as unknown as grafanaRuntime.TemplateSrv);
+
+const theme = grafanaData.createTheme({ colors: { mode: 'dark' } });
+
+function mount(element: React.ReactElement) {
+  const root = ReactDOMClient.createRoot(document.getElementById('root')!);
+  root.render(
+    <grafanaData.ThemeContext.Provider value={theme}>
+      <grafanaUi.GlobalStyles />
+      {element}
+    </grafanaData.ThemeContext.Provider>
+  );
+}
+
+declare global {
+  interface Window {
+    emnifyHost: {
+      modules: Record<string, unknown>;
+      start(plugin: HostProps['plugin'], options: Omit<HostProps, 'plugin'>): void;
+      fail(error: unknown): void;
+    };
+  }
+}
+
+window.emnifyHost = {
+  modules,
+  start(plugin, options) {
+    mount(<App plugin={plugin} {...options} />);
+  },
+  fail(error) {
+    mount(
+      <grafanaUi.Alert data-testid={hostIds.loadError} severity="error" title="The plugin did not load">
+        {String(error)}
+      </grafanaUi.Alert>
+    );
+  },
+};

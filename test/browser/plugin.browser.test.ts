@@ -1,0 +1,265 @@
+/**
+ * The built plugin (dist/module.js) in Debian's Chromium, loaded as Grafana loads it, clicked through
+ * against the simulator. Expectations come from the simulator's own API read by the shared client.
+ * Screenshots of every step go to artifacts/screenshots/.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Browser, Page, chromium } from 'playwright-core';
+import { EmnifyClient, EmnifyEvent, EventFilter, fetchTransport } from '@emnify-events/client';
+import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { Harness, startHarness } from './harness';
+import { hostIds } from './host/ids';
+import { selectors } from '../../src/selectors';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = resolve(__dirname, '../../artifacts/screenshots');
+const HOUR = 3_600_000;
+const BAD_TOKEN = 'not-a-valid-application-token';
+
+const id = (testId: string) => `[data-testid="${testId}"]`;
+
+describe('the built plugin in Chromium', () => {
+  let sim: RunningSimulator;
+  let harness: Harness;
+  let browser: Browser;
+  let page: Page;
+  let reference: EmnifyClient;
+  let range: { from: number; to: number };
+  const consoleErrors: Array<{ text: string; url: string }> = [];
+  const failedResponses: Array<{ status: number; url: string }> = [];
+  let step = 0;
+
+  const shot = async (name: string) => {
+    step++;
+    await page.screenshot({ path: join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  /** Every event of `filter` in the test's range, read from the simulator directly. */
+  const expected = async (filter: EventFilter): Promise<EmnifyEvent[]> =>
+    (await reference.listEvents({ filter: { ...filter, from: range.from, until: range.to }, perPage: 1000 })).events;
+  const typeIds = async (...names: string[]) => {
+    const types = await reference.getEventTypes();
+    return names.map((n) => types.find((t) => t.description === n)!.id);
+  };
+  /** Picks options of a @grafana/ui Combobox or MultiCombobox (a multi one stays open between picks). */
+  const pick = async (scope: string, testId: string, options: string[], typed?: string) => {
+    const input = page.locator(`${id(scope)} ${id(testId)}`);
+    await input.click();
+    if (typed) {
+      await input.fill(typed);
+    }
+    for (const option of options) {
+      await page.getByRole('option', { name: option }).first().click();
+    }
+  };
+  /** The query editor's output format (a @grafana/ui RadioButtonGroup). */
+  const format = (label: string) =>
+    page.locator(id(hostIds.query)).getByRole('radio', { name: label, exact: true }).check();
+  const runQuery = async () => {
+    const runs = Number(await page.locator(id(hostIds.state)).getAttribute('data-runs'));
+    await page.locator(id(hostIds.run)).click();
+    await page.locator(`${id(hostIds.state)}[data-runs="${runs + 1}"]`).waitFor({ state: 'attached' });
+  };
+  const saveAndTest = async () => {
+    await page.locator(id(hostIds.saveAndTest)).click();
+    return (await page.locator(id(hostIds.health)).waitFor(), page.locator(id(hostIds.health)).innerText());
+  };
+
+  beforeAll(async () => {
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    sim = await startSimulator({ port: 0, seed: 11, historyMs: 6 * HOUR, historyEvents: 6000, eventsPerSecond: 0 });
+    reference = new EmnifyClient({
+      transport: fetchTransport({ baseUrl: sim.url }),
+      applicationToken: sim.applicationToken,
+      rateLimiter: null,
+    });
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    range = { from: now - 6 * HOUR, to: now };
+    harness = await startHarness();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push({ text: m.text(), url: m.location().url }));
+    page.on('pageerror', (e) => consoleErrors.push({ text: `uncaught: ${e.message}`, url: '' }));
+    page.on(
+      'response',
+      (r) => r.status() >= 400 && failedResponses.push({ status: r.status(), url: new URL(r.url()).pathname })
+    );
+    await page.goto(harness.pageUrl(range));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await sim?.close();
+  });
+
+  it('loads dist/module.js through AMD with the host as its externals and mounts the config editor', async () => {
+    await page.locator(id(selectors.config.apiUrl)).waitFor();
+    expect(await page.locator(id(hostIds.loadError)).count()).toBe(0);
+    // Grafana's defaults show as placeholders until the user types.
+    expect(await page.locator(id(selectors.config.apiUrl)).getAttribute('placeholder')).toBe('https://cdn.emnify.net');
+    expect(await page.locator(id(selectors.config.maxPages)).getAttribute('placeholder')).toBe('20');
+    await shot('config-empty');
+  });
+
+  it('saves the token as configured, never echoes it, and "Save & test" connects', async () => {
+    await page.locator(id(selectors.config.apiUrl)).fill(sim.url);
+    await page.getByPlaceholder('emnify application token').fill(sim.applicationToken);
+    await shot('config-filled');
+    const message = await saveAndTest();
+    expect(message).toMatch(/^Connected to emnify: the application token is valid; \d+ event\(s\) in the last hour\.$/);
+    // Stored server-side; the browser only learns that it is set.
+    expect(harness.stored().secureJsonData).toEqual({ applicationToken: sim.applicationToken });
+    expect(harness.stored().settings.secureJsonFields).toEqual({ applicationToken: true });
+    const tokenField = page.getByPlaceholder('emnify application token');
+    expect(await tokenField.inputValue()).toBe('configured');
+    expect(await tokenField.isDisabled()).toBe(true);
+    expect(await page.content()).not.toContain(sim.applicationToken);
+    expect(harness.answers.filter((a) => a.includes(sim.applicationToken))).toEqual([]);
+    await shot('config-saved');
+  });
+
+  it('filters by event types from the dropdown, severity and a text filter, and shows the expected rows', async () => {
+    const [create, remove] = await typeIds('Create PDP Context', 'Delete PDP Context');
+    // The dropdown is filled from the simulator's /api/v1/event/type.
+    await pick(hostIds.query, selectors.query.eventTypes, ['Create PDP Context', 'Delete PDP Context'], 'PDP');
+    await shot('query-event-types');
+    await page.keyboard.press('Escape');
+    await pick(hostIds.query, selectors.query.severity, ['INFO']);
+    await page.locator(`${id(hostIds.query)} ${id(selectors.query.text('country'))}`).fill('Germany');
+    await format('Table');
+    await runQuery();
+    const want = await expected({ type: [create, remove], severity: 0, country: 'Germany' });
+    expect(want.length).toBeGreaterThan(20);
+    const rows = page.locator(id(hostIds.resultRows));
+    expect(await rows.getAttribute('data-rows')).toBe(String(want.length));
+    expect(await page.locator(id(hostIds.resultNotice)).count()).toBe(0);
+    // The first rows are visible in the table, each a German PDP event.
+    const table = page.locator(id(hostIds.results));
+    for (const header of [
+      'Time',
+      'Severity',
+      'Type',
+      'Source',
+      'Description',
+      'Endpoint',
+      'ICCID',
+      'IMSI',
+      'Operator',
+      'Country',
+      'Alert',
+      'ID',
+    ]) {
+      await expect(table.getByRole('columnheader', { name: header, exact: true }).count()).resolves.toBe(1);
+    }
+    // The first row shows its event as the API has it (id in the last column).
+    const cells = await table.getByRole('row').nth(1).getByRole('cell').allInnerTexts();
+    const event = want.find((e) => String(e.id) === cells[cells.length - 1])!;
+    expect(event).toBeDefined();
+    expect(cells.slice(1, 10)).toEqual([
+      'INFO',
+      event.typeDescription,
+      'Network',
+      event.description,
+      event.endpoint?.name ?? '',
+      event.sim?.iccid ?? '',
+      event.imsi?.imsi ?? '',
+      event.network!.operatorName,
+      'DE',
+    ]);
+    await shot('query-table');
+  });
+
+  it('switches to counts over time and shows one series per type with the expected totals', async () => {
+    const [create, remove] = await typeIds('Create PDP Context', 'Delete PDP Context');
+    await format('Counts over time');
+    await runQuery();
+    const series = page.locator(`${id(hostIds.resultSeries)} [data-series]`);
+    const got = Object.fromEntries(
+      await series.evaluateAll((els) =>
+        els.map((e) => [e.getAttribute('data-series'), Number(e.getAttribute('data-total'))])
+      )
+    );
+    expect(got).toEqual({
+      'Create PDP Context': (await expected({ type: create, severity: 0, country: 'Germany' })).length,
+      'Delete PDP Context': (await expected({ type: remove, severity: 0, country: 'Germany' })).length,
+    });
+    // The graph is drawn (uPlot renders into a canvas) with a legend entry per series.
+    expect(await page.locator(`${id(hostIds.results)} canvas`).count()).toBeGreaterThan(0);
+    await expect(
+      page.locator(id(hostIds.results)).getByText('Create PDP Context', { exact: true }).count()
+    ).resolves.toBeGreaterThan(0);
+    await shot('query-counts');
+  });
+
+  it('runs annotation queries from the annotation editor (critical events by default)', async () => {
+    await page.locator(id(hostIds.runAnnotations)).click();
+    const count = page.locator(id(hostIds.annotationCount));
+    await count.waitFor();
+    expect(await count.getAttribute('data-count')).toBe(String((await expected({ severity: 2 })).length));
+    await shot('annotations');
+  });
+
+  it('lists variable values from the variable editor: countries seen in the range', async () => {
+    await pick(hostIds.variables, selectors.variable.kind, ['Countries']);
+    await page.locator(id(hostIds.runVariable)).click();
+    const values = page.locator(id(hostIds.variableValues));
+    await values.waitFor();
+    const all = await expected({});
+    const countries = [...new Set(all.map((e) => e.network?.countryName).filter((c): c is string => !!c))].sort();
+    expect(await values.innerText()).toBe(countries.join(', '));
+    await shot('variable-countries');
+  });
+
+  it('says when the page cap cut results off, and how to change it', async () => {
+    await page.locator(id(selectors.config.pageSize)).fill('10');
+    await page.locator(id(selectors.config.maxPages)).fill('2');
+    expect(await saveAndTest()).toMatch(/^Connected to emnify/);
+    await format('Table');
+    await runQuery();
+    const [create, remove] = await typeIds('Create PDP Context', 'Delete PDP Context');
+    const total = (await expected({ type: [create, remove], severity: 0, country: 'Germany' })).length;
+    expect(await page.locator(id(hostIds.resultRows)).getAttribute('data-rows')).toBe('20');
+    expect(await page.locator(id(hostIds.resultNotice)).innerText()).toBe(
+      `Showing the first 20 of ${total} events: the data source reads at most 2 page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`
+    );
+    await shot('page-cap-notice');
+  });
+
+  it('names a bad token in the health check', async () => {
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.getByPlaceholder('emnify application token').fill(BAD_TOKEN);
+    expect(await saveAndTest()).toBe(
+      'Bad application token: emnify rejected it. Paste a valid, unrevoked application token (emnify Portal → Integrations → Application Tokens) and save again. Three failed attempts lock authentication for 5 minutes.'
+    );
+    expect(harness.stored().secureJsonData).toEqual({ applicationToken: BAD_TOKEN });
+    expect(harness.answers.filter((a) => a.includes(BAD_TOKEN) || a.includes(sim.applicationToken))).toEqual([]);
+    await shot('health-bad-token');
+  });
+
+  it('left nothing in the console but the one refused authentication', () => {
+    // Chrome logs every non-2xx answer as a console error; the only one expected is emnify's 401 to the bad token.
+    const authPath = '/api/datasources/proxy/uid/emnify/emnify-auth';
+    expect(failedResponses).toEqual([{ status: 401, url: authPath }]);
+    expect(consoleErrors).toEqual([
+      {
+        text: 'Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+        url: expect.stringContaining(authPath),
+      },
+    ]);
+  });
+});
