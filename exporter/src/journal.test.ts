@@ -66,6 +66,8 @@ function randomDelta(rand: () => number, model: ReplayState, nextId: () => numbe
   return { ids, events, volume, late: rand() < 0.2 ? 1 : 0 };
 }
 
+const lastCompactedWatermark = (path: string): number => (JSON.parse(readFileSync(path, 'utf8')) as { watermark: number }).watermark;
+
 const apply = (model: ReplayState, delta: StateDelta) => applyDelta(model, delta);
 const copyOf = (model: ReplayState): ReplayState => toReplayState(structuredClone(fromReplayState(model)));
 
@@ -384,20 +386,40 @@ describe('state journal', () => {
       for (const seed of [1, 2, 3, 4, 5]) {
         const rand = prng(seed);
         const path = newPath();
-        // A small bound, so that size-triggered compactions happen too.
-        const options: JournalOptions = { compactAfterBytes: 1 + Math.floor(rand() * 3000) };
+        // A small bound, so that size-triggered compactions happen too; and compactions failing now and
+        // then, so that window completions (watermark, prune) are replayed from the journal too.
+        const failRand = prng(seed + 100);
         let compactions = 0;
-        let opened = open(path, { ...options, onStep: (s) => (s === 'compacted' ? compactions++ : undefined) });
+        let failedCompactions = 0;
+        const options: JournalOptions = {
+          compactAfterBytes: 1 + Math.floor(rand() * 3000),
+          onStep: (s) => {
+            if (s === 'base-tmp-written' && failRand() < 0.4) {
+              throw new Error('injected');
+            }
+            if (s === 'compacted') {
+              compactions++;
+            }
+          },
+        };
+        let opened = open(path, options);
         const committed: StateDelta[] = [];
         const make = (o: OpenedState) => {
           const store: LedgerStore = o.journal;
-          const ledger = new Ledger(o.state, { overlapMs: 30_000, eventTypes: new Set(seed === 3 ? [1, 2, 4] : []), store, onCommit: (d) => committed.push(d) });
+          const ledger = new Ledger(o.state, {
+            overlapMs: 30_000,
+            eventTypes: new Set(seed === 3 ? [1, 2, 4] : []),
+            store,
+            onCommit: (d) => committed.push(d),
+            onCompactionError: () => failedCompactions++,
+          });
           ledger.typeNames.addMissing(typeIds.map((id) => ({ id, description: `Type ${id}` })));
           return ledger;
         };
         let ledger = make(opened);
         let nextId = 1;
         let restarts = 0;
+        let watermarksReplayed = 0;
         for (let step = 0; step < 400; step++) {
           const r = rand();
           if (r < 0.65) {
@@ -411,12 +433,19 @@ describe('state journal', () => {
           } else if (r < 0.8) {
             ledger.completeWindow(ledger.watermark + Math.floor(rand() * 20_000));
           } else if (r < 0.85) {
-            ledger.compact();
+            try {
+              ledger.compact();
+            } catch {
+              failedCompactions++;
+            }
           } else {
             // A restart (as after a SIGKILL: nothing flushed beyond what each commit made durable).
             opened.journal.close();
-            opened = open(path, { ...options, onStep: (s) => (s === 'compacted' ? compactions++ : undefined) });
+            opened = open(path, options);
             expect(plain(opened.state)).toEqual(plain(ledger.snapshot()));
+            if (opened.state.watermark !== lastCompactedWatermark(path)) {
+              watermarksReplayed++;
+            }
             ledger = make(opened);
             restarts++;
           }
@@ -425,6 +454,8 @@ describe('state journal', () => {
         expect(plain(reload(path).state)).toEqual(plain(ledger.snapshot()));
         expect(restarts).toBeGreaterThan(20);
         expect(compactions).toBeGreaterThan(20);
+        expect(failedCompactions).toBeGreaterThan(10);
+        expect(watermarksReplayed).toBeGreaterThan(2);
         expect(committed.length).toBeGreaterThan(100);
         expect(ledger.counts.events.size).toBeGreaterThan(5);
       }
