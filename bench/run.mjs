@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 const require = createRequire(import.meta.url);
 const client = require('../packages/client/dist/index.js');
 const { startSimulator } = require('../packages/simulator/dist/index.js');
-const { Ledger } = require('../exporter/dist/ledger.js');
+const { Ledger, MEMORY_STORE } = require('../exporter/dist/ledger.js');
 const { createMetrics } = require('../exporter/dist/metrics.js');
-const { saveState } = require('../exporter/dist/state.js');
+const { openState } = require('../exporter/dist/journal.js');
 const { loadConfig } = require('../exporter/dist/config.js');
 const { createExporter } = require('../exporter/dist/exporter.js');
 const { silentLogger } = require('../exporter/dist/logger.js');
@@ -59,27 +59,30 @@ if (want('ingest')) {
     const parseMs = time(() => {
       for (const text of pages) {JSON.parse(text);}
     });
-    const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 300_000, eventTypes: new Set(), persist: () => {} });
+    const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 300_000, eventTypes: new Set(), store: MEMORY_STORE });
     ledger.typeNames.addMissing(types);
     const ingestMs = time(() => {
       for (const text of pages) {ledger.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');}
     });
     const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-    const durable = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 300_000, eventTypes: new Set(), persist: (s) => saveState(join(dir, 'state.json'), s) });
+    // The exporter's own store: a journal append + fdatasync per page, compactions when the journal is due.
+    const { state, journal } = openState(join(dir, 'state.json'), () => ({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }));
+    const durable = new Ledger(state, { overlapMs: 300_000, eventTypes: new Set(), store: journal });
     durable.typeNames.addMissing(types);
     const durableMs = time(() => {
       for (const text of pages) {durable.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');}
     });
+    journal.close();
     rmSync(dir, { recursive: true, force: true });
     const parseRate = (n / parseMs) * 1000;
     row('1 ingest', fmt(n), 'events/s parse+normalise+dedup+labels+count', fmt((n / ingestMs) * 1000), `${fmt(parseRate)} (JSON.parse only)`, `${fmt((parseRate ? (n / ingestMs) * 1000 / parseRate : 0) * 100, 0)} % (target ≥ 50 %)`);
-    row('1 ingest', fmt(n), 'events/s incl. atomic state write per page', fmt((n / durableMs) * 1000), '', `${fmt(((n / durableMs) * 1000 / parseRate) * 100, 0)} % of parse-only`);
+    row('1 ingest', fmt(n), 'events/s incl. durable state write per page (journal append)', fmt((n / durableMs) * 1000), '', `${fmt(((n / durableMs) * 1000 / parseRate) * 100, 0)} % of parse-only`);
   }
 }
 
 if (want('metrics')) {
   for (const series of [1_000, 10_000, 50_000]) {
-    const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 1000, eventTypes: new Set(), persist: () => {} });
+    const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 1000, eventTypes: new Set(), store: MEMORY_STORE });
     for (let i = 0; i < series; i++) {ledger.counts.events.set(JSON.stringify([`type ${i % 70}`, 'INFO', 'Network', `C${i % 50}`, `operator ${i}`]), i);}
     const metrics = createMetrics(ledger, { dropLabels: [], version: 'bench' });
         const bare = new promClient.Registry();

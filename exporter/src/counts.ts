@@ -1,7 +1,7 @@
 /**
- * The committed counter values: what `/metrics` shows and what the state file holds. Keys are label
- * value tuples (labels.ts). Increments are computed into a `CountDelta` first and applied only after
- * the state that contains them has been persisted.
+ * The committed counter values: what `/metrics` shows and what the state (base + journal) holds. Keys
+ * are label value tuples (labels.ts). Increments are computed into a `CountDelta` first and applied (in
+ * place) only after the journal delta that contains them has been made durable.
  */
 import { labelKey } from './labels';
 
@@ -38,16 +38,4 @@ export class CountDelta {
   get empty(): boolean {
     return this.events.size === 0 && this.volume.size === 0;
   }
-}
-
-/** `base` plus `delta`, as a new Counts (base untouched). */
-export function withDelta(base: Counts, delta: CountDelta): Counts {
-  const add = (into: CountMap, from: CountMap) => {
-    const out = new Map(into);
-    for (const [k, v] of from) {
-      out.set(k, (out.get(k) ?? 0) + v);
-    }
-    return out;
-  };
-  return { events: add(base.events, delta.events), volume: add(base.volume, delta.volume) };
 }

@@ -6,11 +6,12 @@ import { EmnifyClient, EmnifyClientOptions, fetchTransport } from '@emnify-event
 import { Express } from 'express';
 import { createApp } from './app';
 import { ExporterConfig } from './config';
+import { emptyCounts } from './counts';
+import { openState } from './journal';
 import { Ledger } from './ledger';
 import { Logger } from './logger';
 import { ExporterMetrics, createMetrics } from './metrics';
 import { Poller } from './poller';
-import { ExporterState, loadState, saveState } from './state';
 import { WebConfig, loadWebConfig } from './webConfig';
 
 export const VERSION = '0.1.0';
@@ -29,7 +30,7 @@ export interface Exporter {
   metrics: ExporterMetrics;
   /** Listens and starts polling; resolves with the bound address. */
   start(): Promise<AddressInfo>;
-  /** Stops polling (abandoning a running poll cleanly), persists the state and closes the server. */
+  /** Stops polling (abandoning a running poll cleanly), compacts the state and closes the server. */
   stop(): Promise<void>;
 }
 
@@ -38,33 +39,46 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   const logger = deps.logger;
   const webConfig: WebConfig = config.webConfigFile ? loadWebConfig(config.webConfigFile) : { basicAuthUsers: {} };
 
-  const loaded = loadState(config.stateFile);
-  const initial: ExporterState = loaded ?? {
+  const { state: initial, journal, loaded, replayed, tornBytes } = openState(config.stateFile, () => ({
     watermark: now() - config.backfillMs,
     ids: [],
-    counts: { events: new Map(), volume: new Map() },
+    counts: emptyCounts(),
     lateEvents: 0,
-  };
+  }));
   logger.info(loaded ? 'state loaded: counting continues' : 'no state yet: counting from now - backfill', {
     state_file: config.stateFile,
     watermark: new Date(initial.watermark).toISOString(),
     remembered_ids: initial.ids.length,
+    journal_deltas: replayed,
   });
+  if (tornBytes > 0) {
+    logger.warn('dropped the torn last line of the state journal: an append cut short by a crash, never published', { bytes: tornBytes });
+  }
 
   let metrics: ExporterMetrics | undefined;
+  const written = <T>(write: () => T): T => {
+    try {
+      const result = write();
+      metrics?.stateWrite(true);
+      return result;
+    } catch (err) {
+      metrics?.stateWrite(false);
+      throw err;
+    }
+  };
   const ledger = new Ledger(initial, {
     overlapMs: config.overlapMs,
     eventTypes: new Set(config.eventTypes),
-    persist: (state) => {
-      try {
-        saveState(config.stateFile, state);
-        metrics?.stateWrite(true);
-      } catch (err) {
-        metrics?.stateWrite(false);
-        throw err;
-      }
+    store: {
+      append: (delta) => written(() => journal.append(delta)),
+      compactionDue: () => journal.compactionDue(),
+      compact: (state) => written(() => journal.compact(state)),
     },
     onCommit: (delta) => metrics?.committed(delta),
+    onCompactionError: (err) =>
+      logger.warn('could not compact the state (the committed deltas are safe in the journal, which keeps growing until a compaction succeeds)', {
+        error: err.message,
+      }),
   });
   metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION });
 
@@ -133,12 +147,14 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     stop: async () => {
       await poller.stop();
       try {
-        saveState(config.stateFile, ledger.snapshot());
+        // Everything committed is durable already; this only folds the journal into the base.
+        ledger.compact();
       } catch (err) {
-        logger.error('could not persist the state at shutdown', { error: (err as Error).message });
+        logger.error('could not compact the state at shutdown (the journal keeps it)', { error: (err as Error).message });
       }
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections?.();
+      journal.close();
     },
   };
 }

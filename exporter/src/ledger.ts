@@ -1,15 +1,17 @@
 /**
  * Exactly-once counting. The ledger holds the committed state (watermark, remembered ids, counter
  * values). A batch of events (one API page, or one Data Streamer push) is deduplicated against the
- * remembered ids, its increments are computed, the state that includes them is persisted, and only
- * then are they committed (visible to /metrics). Everything here is synchronous, so batches never
- * interleave, and a crash at any point leaves the last persisted state, which matches what was shown.
+ * remembered ids and its increments are computed; the delta (new ids, increments) is made durable by the
+ * store (a journal append, see journal.ts), and only then applied in place and published to /metrics.
+ * Everything here is synchronous, so batches never interleave, and a crash at any point leaves the
+ * durable state, which is what was shown (plus at most the one delta whose append was under way, which
+ * the next start replays and shows).
  */
 import { EmnifyEvent, EventTypeNames } from '@emnify-events/client';
-import { CountDelta, Counts, withDelta } from './counts';
+import { CountDelta, Counts } from './counts';
 import { DedupWindow } from './dedup';
 import { eventLabels } from './labels';
-import { ExporterState } from './state';
+import { ExporterState, StateDelta, addCounts } from './state';
 
 export type EventOrigin = 'poll' | 'push';
 
@@ -23,14 +25,28 @@ export interface IngestResult {
   filtered: number;
 }
 
+/** Where the committed state lives (journal.ts's StateJournal; MEMORY_STORE for none). */
+export interface LedgerStore {
+  /** Makes a delta durable before it is applied; throws on failure, leaving none of it. */
+  append(delta: StateDelta): void;
+  /** Whether the journal has grown enough to be folded into the base. */
+  compactionDue(): boolean;
+  /** Rewrites the base from `state` (which includes every delta appended) and empties the journal. */
+  compact(state: ExporterState): void;
+}
+
+/** Keeps nothing (benchmarks, tests of the counting alone). */
+export const MEMORY_STORE: LedgerStore = { append: () => {}, compactionDue: () => false, compact: () => {} };
+
 export interface LedgerOptions {
   overlapMs: number;
   /** Only these type ids are counted (empty: all). */
   eventTypes: ReadonlySet<number>;
-  /** Writes the state durably; throws on failure. */
-  persist: (state: ExporterState) => void;
-  /** Told each committed delta, right after its state was persisted (publishes it to /metrics). */
+  store: LedgerStore;
+  /** Told each committed delta, right after it was made durable (publishes it to /metrics). */
   onCommit?: (delta: CountDelta) => void;
+  /** A compaction failed: the delta was committed all the same, and the journal keeps growing until one succeeds. */
+  onCompactionError?: (err: Error) => void;
 }
 
 export function floorSecond(ms: number): number {
@@ -75,7 +91,11 @@ export class Ledger {
    * every id at or above one second before that is remembered, and nothing a poll serves can be counted twice.
    */
   horizon(): number {
-    return floorSecond(this.watermarkMs - this.options.overlapMs) - 1000;
+    return this.horizonAt(this.watermarkMs);
+  }
+
+  private horizonAt(watermark: number): number {
+    return floorSecond(watermark - this.options.overlapMs) - 1000;
   }
 
   /** The `from` of the next poll window. */
@@ -115,20 +135,18 @@ export class Ledger {
       result.counted++;
     }
     if (fresh.size > 0) {
-      const counts = withDelta(this.committed, delta);
-      this.options.persist({
-        watermark: this.watermarkMs,
-        ids: [...this.dedup.entries(), ...fresh.entries()],
-        counts,
-        lateEvents: this.lateTotal + result.late,
-      });
-      // Persisted: now commit.
+      this.options.store.append({ ids: [...fresh], events: delta.events, volume: delta.volume, late: result.late });
+      // Durable: now commit, in place.
       for (const [id, time] of fresh) {
         this.dedup.add(id, time);
       }
-      this.committed = counts;
+      addCounts(this.committed.events, delta.events);
+      addCounts(this.committed.volume, delta.volume);
       this.lateTotal += result.late;
       this.options.onCommit?.(delta);
+      if (this.options.store.compactionDue()) {
+        this.tryCompact();
+      }
     }
     return result;
   }
@@ -138,20 +156,30 @@ export class Ledger {
     if (until <= this.watermarkMs) {
       return;
     }
-    const previous = this.watermarkMs;
+    const prune = this.horizonAt(until);
+    this.options.store.append({ watermark: until, prune });
     this.watermarkMs = until;
-    const horizon = this.horizon();
-    const kept = this.dedup.entries().filter(([, time]) => time >= horizon);
-    try {
-      this.options.persist({ watermark: until, ids: kept, counts: this.committed, lateEvents: this.lateTotal });
-    } catch (err) {
-      this.watermarkMs = previous;
-      throw err;
-    }
-    this.dedup.prune(horizon);
+    this.dedup.prune(prune);
+    // Ids were forgotten: fold the journal into a smaller base.
+    this.tryCompact();
   }
 
+  /** Rewrites the base from the committed state and empties the journal; throws on failure. */
+  compact(): void {
+    this.options.store.compact(this.snapshot());
+  }
+
+  private tryCompact(): void {
+    try {
+      this.compact();
+    } catch (err) {
+      this.options.onCompactionError?.(err as Error);
+    }
+  }
+
+  /** A copy of the committed state. */
   snapshot(): ExporterState {
-    return { watermark: this.watermarkMs, ids: this.dedup.entries(), counts: this.committed, lateEvents: this.lateTotal };
+    const counts = { events: new Map(this.committed.events), volume: new Map(this.committed.volume) };
+    return { watermark: this.watermarkMs, ids: this.dedup.entries(), counts, lateEvents: this.lateTotal };
   }
 }

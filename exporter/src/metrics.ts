@@ -1,6 +1,6 @@
 /**
  * The exporter's metrics on its own registry. The event and volume counters only ever receive what the
- * ledger committed (its state at start, then each delta right after its state write); self-metrics follow the
+ * ledger committed (its state at start, then each delta right after its journal append); self-metrics follow the
  * Prometheus conventions (units in names, `_total` counters, `_info` with value 1, no timestamps).
  */
 import { ClientObserver, EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EventSeverity, EventSource } from '@emnify-events/client';
@@ -23,7 +23,7 @@ const TYPICAL: Record<number, [EventSeverity, EventSource]> = {
 
 export interface ExporterMetrics {
   registry: Registry;
-  /** Publishes a committed delta (call right after its state was persisted). */
+  /** Publishes a committed delta (call right after it was made durable). */
   committed(delta: { events: CountMap; volume: CountMap }): void;
   /** Creates the zero series once the event type lookup is loaded. */
   typesLoaded(): void;
@@ -54,7 +54,7 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
   const volumeLabels = VOLUME_LABELS.filter((n) => !options.dropLabels.includes(n as DroppableLabel));
 
   // Published incrementally: the committed state at start, then each committed delta right after its
-  // state write (the ledger's commit point). A scrape only renders what was committed.
+  // journal append (the ledger's commit point). A scrape only renders what was committed.
   const events = new Counter({
     name: 'emnify_events_total',
     help: 'emnify events, each counted once: by type (as the event type lookup spells it), severity, source, and the country (ISO 3166-1 alpha-2) and name of the network operator.',
@@ -129,7 +129,7 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
     },
   });
   const pushes = new Counter({ name: 'emnify_exporter_datastreamer_requests_total', help: 'Data Streamer pushes received, by outcome.', labelNames: ['outcome'], registers: [registry] });
-  const stateWrites = new Counter({ name: 'emnify_exporter_state_writes_total', help: 'Writes of the state file, by result.', labelNames: ['result'], registers: [registry] });
+  const stateWrites = new Counter({ name: 'emnify_exporter_state_writes_total', help: 'Writes of the state (journal appends and compactions into the state file), by result.', labelNames: ['result'], registers: [registry] });
   stateWrites.inc({ result: 'success' }, 0);
   stateWrites.inc({ result: 'failure' }, 0);
   const buildInfo = new Gauge({ name: 'emnify_exporter_build_info', help: 'Build information; the value is always 1.', labelNames: ['version', 'nodejs_version'], registers: [registry] });
