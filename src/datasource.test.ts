@@ -160,11 +160,17 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     expect(frame.meta.notices).toEqual([
       {
         severity: 'warning',
-        text: `Showing the first 200 of ${total} events: the data source reads at most 2 page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
+        text: `Showing the newest 200 of ${total} events: the data source reads at most 2 page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
       },
     ]);
     const full = await run(make({ pageSize: 100, maxPages: 50 }), request([{ format: 'table' }]));
     expect(full.data[0].length).toBe(total);
+    // Read newest first, so the cap left out the oldest events: the capped rows are the full read's first 200.
+    const ids = (f: { fields: Array<{ name: string; values: unknown[] }> }) => f.fields.find((x) => x.name === 'ID')!.values;
+    expect(ids(frame)).toEqual(ids(full.data[0]).slice(0, 200));
+    const times = full.data[0].fields[0].values as number[];
+    expect(times[0]).toBeGreaterThanOrEqual(times[times.length - 1]);
+    expect(new URLSearchParams(eventQueries()[0].query).get('sort')).toBe('-id');
     expect(full.data[0].meta.notices).toBeUndefined();
   });
 

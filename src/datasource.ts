@@ -183,6 +183,6 @@ export function truncationNotice(list: EventList, maxPages: number): QueryResult
   }
   return {
     severity: 'warning',
-    text: `Showing the first ${list.events.length} of ${list.totalCount} events: the data source reads at most ${maxPages} page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
+    text: `Showing the newest ${list.events.length} of ${list.totalCount} events: the data source reads at most ${maxPages} page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
   };
 }

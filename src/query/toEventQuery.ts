@@ -6,6 +6,9 @@
 import { EmnifyError, EventFilter, EventQuery, buildEventQuery } from '@emnify-events/client';
 import { EmnifyQuery } from '../types';
 
+/** Descending ids: the API numbers events in the order it records them (its default order is ascending). */
+export const NEWEST_FIRST = '-id';
+
 /** `a|b|c` (or a list) → trimmed non-empty values. */
 export function splitValues(value: string | string[] | undefined): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
@@ -50,7 +53,8 @@ export function toEventQuery(query: EmnifyQuery, range: { from: number; to: numb
   assign('organisation', single(query.organisation));
   assign('user', single(query.user));
 
-  const eventQuery: EventQuery = { filter, perPage };
+  // Newest first: when the page cap cuts a read short, what is left out is the oldest events, not the latest.
+  const eventQuery: EventQuery = { filter, perPage, sort: NEWEST_FIRST };
   const scope = query.scope ?? 'all';
   if (scope !== 'all') {
     const id = single(query.scopeId);

@@ -232,11 +232,15 @@ describe('the built plugin in Chromium', () => {
     await format('Table');
     await runQuery();
     const [create, remove] = await typeIds('Create PDP Context', 'Delete PDP Context');
-    const total = (await expected({ type: [create, remove], severity: 0, country: 'Germany' })).length;
+    const all = await expected({ type: [create, remove], severity: 0, country: 'Germany' });
+    const total = all.length;
     expect(await page.locator(id(hostIds.resultRows)).getAttribute('data-rows')).toBe('20');
     expect(await page.locator(id(hostIds.resultNotice)).innerText()).toBe(
-      `Showing the first 20 of ${total} events: the data source reads at most 2 page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`
+      `Showing the newest 20 of ${total} events: the data source reads at most 2 page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`
     );
+    // Newest first: the rows kept are the latest events, the cap left out the oldest.
+    const cells = await page.locator(id(hostIds.results)).getByRole('row').nth(1).getByRole('cell').allInnerTexts();
+    expect(cells[cells.length - 1]).toBe(String(Math.max(...all.map((e) => e.id))));
     await shot('page-cap-notice');
   });
 
