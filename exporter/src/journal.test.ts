@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmnifyEvent } from '@emnify-events/client';
+import { mulberry32 } from '@emnify-events/simulator';
 import { loadConfig } from './config';
 import { emptyCounts } from './counts';
 import { createExporter } from './exporter';
@@ -17,17 +18,6 @@ import { Ledger, LedgerStore } from './ledger';
 import { silentLogger } from './logger';
 import { ExporterState, ReplayState, StateDelta, StateError, applyDelta, fromReplayState, toReplayState } from './state';
 
-/** Mulberry32: a small seeded PRNG, so a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A state as plain sorted data, for toEqual. */
 function plain(state: ExporterState) {
@@ -99,7 +89,7 @@ describe('state journal', () => {
     expect(statSync(journalPathOf(path)).size).toBe(0);
     const model = toReplayState(fresh());
     let id = 1;
-    const rand = prng(1);
+    const rand = mulberry32(1);
     for (let i = 0; i < 10; i++) {
       const d = randomDelta(rand, model, () => id++);
       first.journal.append(d);
@@ -153,7 +143,7 @@ describe('state journal', () => {
       const path = newPath();
       const o = open(path);
       const model = toReplayState(fresh());
-      const rand = prng(7);
+      const rand = mulberry32(7);
       let id = 1;
       for (let i = 0; i < 5; i++) {
         const d = randomDelta(rand, model, () => id++);
@@ -264,7 +254,7 @@ describe('state journal', () => {
         expect(plain(reload(join(d, 'state.json')).state)).toEqual(plain(fromReplayState(expected)));
       };
       const o = open(path, { onStep: crashHere });
-      const rand = prng(11);
+      const rand = mulberry32(11);
       let id = 1;
       for (let i = 0; i < 60; i++) {
         if (rand() < 0.2) {
@@ -320,7 +310,7 @@ describe('state journal', () => {
         },
       });
       const model = toReplayState(fresh());
-      const rand = prng(failAt.length);
+      const rand = mulberry32(failAt.length);
       let id = 1;
       let failures = 0;
       for (let i = 0; i < 40; i++) {
@@ -384,11 +374,11 @@ describe('state journal', () => {
 
     it('replay equivalence: after random pages, pushes, window completions, compactions and restarts, the state loaded equals the state in memory', () => {
       for (const seed of [1, 2, 3, 4, 5]) {
-        const rand = prng(seed);
+        const rand = mulberry32(seed);
         const path = newPath();
         // A small bound, so that size-triggered compactions happen too; and compactions failing now and
         // then, so that window completions (watermark, prune) are replayed from the journal too.
-        const failRand = prng(seed + 100);
+        const failRand = mulberry32(seed + 100);
         let compactions = 0;
         let failedCompactions = 0;
         const options: JournalOptions = {
@@ -474,7 +464,7 @@ describe('state journal', () => {
       };
       const published: unknown[] = [];
       const ledger = new Ledger(fresh(), { overlapMs: 30_000, eventTypes: new Set(), store, onCommit: (d) => published.push(d) });
-      const rand = prng(9);
+      const rand = mulberry32(9);
       ledger.ingest([event(1, T0, rand)], 'poll');
       const before = plain(ledger.snapshot());
       fail = true;
@@ -498,7 +488,7 @@ describe('state journal', () => {
       });
       const errors: Error[] = [];
       const ledger = new Ledger(o.state, { overlapMs: 30_000, eventTypes: new Set(), store: o.journal, onCompactionError: (e) => errors.push(e) });
-      const rand = prng(5);
+      const rand = mulberry32(5);
       expect(ledger.ingest([event(1, T0, rand)], 'poll').counted).toBe(1);
       ledger.completeWindow(T0 + 10_000);
       expect(errors.map((e) => e.message)).toEqual(['ENOSPC']);
@@ -510,7 +500,7 @@ describe('state journal', () => {
       const path = newPath();
       const o = open(path, { compactAfterBytes: 10_000 });
       const ledger = new Ledger(o.state, { overlapMs: 30_000, eventTypes: new Set(), store: o.journal });
-      const rand = prng(3);
+      const rand = mulberry32(3);
       let id = 1;
       let largest = 0;
       for (let page = 0; page < 200; page++) {

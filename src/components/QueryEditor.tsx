@@ -45,6 +45,12 @@ const ALERT: Array<ComboboxOption<string>> = [
   { label: 'Alert', value: 'true' },
   { label: 'No alert', value: 'false' },
 ];
+/** Single-choice filters; '' is "Any". */
+const CHOICE_FIELDS: Array<{ field: 'severity' | 'source' | 'alert'; label: string; labelWidth: number; width: number; options: Array<ComboboxOption<string>> }> = [
+  { field: 'severity', label: 'Severity', labelWidth: 14, width: 16, options: SEVERITIES },
+  { field: 'source', label: 'Source', labelWidth: 10, width: 20, options: SOURCES },
+  { field: 'alert', label: 'Alert', labelWidth: 8, width: 14, options: ALERT },
+];
 const GROUPINGS: Array<ComboboxOption<CountGrouping>> = [
   { label: 'Type', value: 'type' },
   { label: 'Severity', value: 'severity' },
@@ -193,36 +199,18 @@ export function QueryEditor({ datasource, query: raw, onChange, onRunQuery, fixe
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label="Severity" labelWidth={14}>
-          <Combobox
-            id={selectors.query.severity}
-            data-testid={selectors.query.severity}
-            width={16}
-            options={SEVERITIES}
-            value={query.severity ?? ''}
-            onChange={(v) => change({ severity: v.value })}
-          />
-        </InlineField>
-        <InlineField label="Source" labelWidth={10}>
-          <Combobox
-            id={selectors.query.source}
-            data-testid={selectors.query.source}
-            width={20}
-            options={SOURCES}
-            value={query.source ?? ''}
-            onChange={(v) => change({ source: v.value })}
-          />
-        </InlineField>
-        <InlineField label="Alert" labelWidth={8}>
-          <Combobox
-            id={selectors.query.alert}
-            data-testid={selectors.query.alert}
-            width={14}
-            options={ALERT}
-            value={query.alert ?? ''}
-            onChange={(v) => change({ alert: v.value })}
-          />
-        </InlineField>
+        {CHOICE_FIELDS.map(({ field, label, labelWidth, width, options }) => (
+          <InlineField key={field} label={label} labelWidth={labelWidth}>
+            <Combobox
+              id={selectors.query[field]}
+              data-testid={selectors.query[field]}
+              width={width}
+              options={options}
+              value={query[field] ?? ''}
+              onChange={(v) => change({ [field]: v.value })}
+            />
+          </InlineField>
+        ))}
       </InlineFieldRow>
       <InlineFieldRow>
         {TEXT_FIELDS.map(({ field, label, placeholder, multi }) => (

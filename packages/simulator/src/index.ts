@@ -9,3 +9,4 @@ export type { GroundTruth } from './truth';
 export { EVENT_TYPE_CATALOGUE, EVENT_TYPES } from './catalogue';
 export type { EventTypeDef } from './catalogue';
 export { ORGANISATION, COUNTRIES, OPERATORS, USERS } from './world';
+export { mulberry32 } from './random';
