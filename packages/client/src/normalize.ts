@@ -16,7 +16,7 @@ import {
   RawIdDescription,
   RawVolume,
 } from './model';
-import { parseEventTimestamp } from './time';
+import { isoTimestamp, parseEventTimestamp } from './time';
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -126,7 +126,7 @@ export function normalizeEvent(raw: unknown): EmnifyEvent {
   const event: EmnifyEvent = {
     id: raw.id,
     time,
-    timestamp: new Date(time).toISOString(),
+    timestamp: isoTimestamp(raw.timestamp, time),
     alert: raw.alert === true || raw.alert === 1,
     description: str(raw.description),
     typeId: raw.event_type.id,

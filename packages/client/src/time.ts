@@ -26,6 +26,14 @@ const US_FORMAT = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ?(AM
  * `2021-10-27T15:17:23Z`, `2021-10-06 10:42:58` (no zone: UTC), `5/8/2017 10:56:25 AM` (UTC).
  */
 export function parseEventTimestamp(text: string): number | undefined {
+  if (isCanonicalShape(text)) {
+    // The common form (`2021-10-27T11:59:29.000Z`): Date.parse is specified for exactly this format
+    // and overflows out-of-range days the same way as Date.UTC below; anything it refuses goes the long way.
+    const t = Date.parse(text);
+    if (!Number.isNaN(t)) {
+      return t;
+    }
+  }
   const iso = ISO_WITH_ZONE.exec(text.trim());
   if (iso) {
     const [, y, mo, d, h, mi, s, frac, zone] = iso;
@@ -49,6 +57,23 @@ export function parseEventTimestamp(text: string): number | undefined {
     return Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mi), Number(s));
   }
   return undefined;
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ` by its punctuation (the digits are Date.parse's to check). */
+function isCanonicalShape(text: string): boolean {
+  return text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[19] === '.' && text[23] === 'Z';
+}
+
+/**
+ * `time` as `YYYY-MM-DDTHH:mm:ss.sssZ`. When the API's own text, from which `time` was parsed, already
+ * is exactly that, it is reused (formatting a Date costs as much as parsing one): that holds when it has
+ * the canonical shape, a day that exists in every month (≤ 28) and an hour below 24, so no overflow moved it.
+ */
+export function isoTimestamp(text: string, time: number): string {
+  if (isCanonicalShape(text) && text.slice(8, 10) <= '28' && text.slice(11, 13) <= '23' && Date.parse(text) === time) {
+    return text;
+  }
+  return new Date(time).toISOString();
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
