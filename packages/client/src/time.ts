@@ -64,13 +64,17 @@ function isCanonicalShape(text: string): boolean {
   return text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[19] === '.' && text[23] === 'Z';
 }
 
+/** Two ASCII digits at `i` as a number. */
+const twoDigits = (text: string, i: number): number => (text.charCodeAt(i) - 48) * 10 + (text.charCodeAt(i + 1) - 48);
+
 /**
- * `time` as `YYYY-MM-DDTHH:mm:ss.sssZ`. When the API's own text, from which `time` was parsed, already
- * is exactly that, it is reused (formatting a Date costs as much as parsing one): that holds when it has
- * the canonical shape, a day that exists in every month (≤ 28) and an hour below 24, so no overflow moved it.
+ * `time`, parsed from the API's `text` by parseEventTimestamp, as `YYYY-MM-DDTHH:mm:ss.sssZ`. When `text`
+ * already is exactly that, it is reused (formatting a Date costs as much as parsing one): that holds when
+ * it has the canonical shape, a day that exists in every month (≤ 28) and an hour below 24, so parsing
+ * moved nothing by overflow.
  */
 export function isoTimestamp(text: string, time: number): string {
-  if (isCanonicalShape(text) && text.slice(8, 10) <= '28' && text.slice(11, 13) <= '23' && Date.parse(text) === time) {
+  if (isCanonicalShape(text) && twoDigits(text, 8) <= 28 && twoDigits(text, 11) <= 23) {
     return text;
   }
   return new Date(time).toISOString();
