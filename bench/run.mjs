@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: figures and ratios against baselines measured in the same run. Never pass/fail.
-// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|catchup|steady]...   (default: all)
+// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|frames|catchup|steady]...   (default: all)
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
@@ -35,6 +38,14 @@ const HOUR = 3_600_000;
 
 console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
 console.log('bench | size | figure | value | baseline | ratio');
+// `# section: wall time (1-minute load average at its start)`: other processes on the machine show there.
+let current;
+const section = (name) => {
+  if (current) {
+    console.log(`# ${current.name}: ${fmt((Date.now() - current.started) / 1000, 1)} s (load average ${current.load} at start)`);
+  }
+  current = name ? { name, started: Date.now(), load: fmt(loadavg()[0], 2) } : undefined;
+};
 
 /** Raw API pages (JSON text) of `n` events, as the simulator serves them. */
 async function rawPages(n) {
@@ -54,6 +65,7 @@ async function rawPages(n) {
 }
 
 if (want('ingest')) {
+  section('ingest');
   for (const n of [10_000, 100_000, 300_000]) {
     const { pages, types } = await rawPages(n);
     const parseMs = time(() => {
@@ -81,6 +93,7 @@ if (want('ingest')) {
 }
 
 if (want('metrics')) {
+  section('metrics');
   for (const series of [1_000, 10_000, 50_000]) {
     const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 1000, eventTypes: new Set(), store: MEMORY_STORE });
     for (let i = 0; i < series; i++) {ledger.counts.events.set(JSON.stringify([`type ${i % 70}`, 'INFO', 'Network', `C${i % 50}`, `operator ${i}`]), i);}
@@ -105,6 +118,7 @@ if (want('metrics')) {
 }
 
 if (want('dedup')) {
+  section('dedup');
   // Each size in a fresh process, so earlier benchmarks' garbage does not blur the heap figure.
   const { execFileSync } = require('node:child_process');
   for (const n of [100_000, 300_000, 1_000_000]) {
@@ -118,6 +132,7 @@ if (want('dedup')) {
 }
 
 if (want('paging')) {
+  section('paging');
   for (const pages of [10, 100]) {
     const sim = await startSimulator({ port: 0, seed: 5, historyMs: 24 * HOUR, historyEvents: pages * 100, eventsPerSecond: 0, rateLimits: true, faults: { latencyMs: 100 } });
     const run = async (concurrency) => {
@@ -143,7 +158,192 @@ if (want('paging')) {
   }
 }
 
+if (want('frames')) {
+  section('frames');
+  // The plugin's frame code is TypeScript importing @grafana/data: bundled for Node at bench time (as
+  // webpack builds it for the browser, with the same alias for the shared client), into a temp dir.
+  const { build } = await import('esbuild');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-frames-'));
+  const outfile = join(dir, 'frames.cjs');
+  const bundledAt = Date.now();
+  await build({
+    stdin: {
+      contents: [
+        "export { logsFrame, tableFrame, countFrames, annotationFrame } from './src/frames/eventFrames';",
+        "export { toEventQuery } from './src/query/toEventQuery';",
+        "export { DEFAULT_QUERY, DEFAULT_PAGE_SIZE } from './src/types';",
+        "export { EventTypeNames } from '@emnify-events/client';",
+        "export { toDataFrame } from '@grafana/data';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'bench-frames-entry.ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+    alias: { '@emnify-events/client': join(root, 'packages/client/src/index.ts') },
+    tsconfig: join(root, 'tsconfig.json'),
+  });
+  const f = require(outfile);
+  row('6 data source frames', 'bundle', 'esbuild of src/frames + @grafana/data (ms; bytes)', `${fmt(Date.now() - bundledAt)} ms; ${fmt(statSync(outfile).size)} B`);
+
+  // The floor: the same columns with the same values, filled in one plain loop into preallocated arrays
+  // (no frame objects, no @grafana/data): what touching every field of every event once costs.
+  const LEVEL = { INFO: 'info', WARN: 'warning', CRITICAL: 'critical' };
+  const floors = {
+    logs(events, types) {
+      const n = events.length;
+      const time = new Array(n), body = new Array(n), severity = new Array(n), id = new Array(n), labels = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const e = events[i];
+        time[i] = e.time;
+        body[i] = e.description;
+        severity[i] = LEVEL[e.severityName] ?? 'unknown';
+        id[i] = String(e.id);
+        const l = { type: types.nameOf(e.typeId, e.typeDescription), severity: e.severityName, source: e.sourceName };
+        if (e.endpoint?.name) {l.endpoint = e.endpoint.name;}
+        if (e.sim?.iccid) {l.iccid = e.sim.iccid;}
+        if (e.imsi?.imsi) {l.imsi = e.imsi.imsi;}
+        if (e.network?.operatorName) {l.operator = e.network.operatorName;}
+        if (e.network?.countryIso) {l.country = e.network.countryIso;}
+        if (e.alert) {l.alert = 'true';}
+        labels[i] = l;
+      }
+      return [time, body, severity, id, labels];
+    },
+    table(events, types) {
+      const n = events.length;
+      const cols = Array.from({ length: 12 }, () => new Array(n));
+      for (let i = 0; i < n; i++) {
+        const e = events[i];
+        cols[0][i] = e.time;
+        cols[1][i] = e.severityName;
+        cols[2][i] = types.nameOf(e.typeId, e.typeDescription);
+        cols[3][i] = e.sourceName;
+        cols[4][i] = e.description;
+        cols[5][i] = e.endpoint?.name ?? '';
+        cols[6][i] = e.sim?.iccid ?? '';
+        cols[7][i] = e.imsi?.imsi ?? '';
+        cols[8][i] = e.network?.operatorName ?? '';
+        cols[9][i] = e.network?.countryIso ?? '';
+        cols[10][i] = e.alert;
+        cols[11][i] = String(e.id);
+      }
+      return cols;
+    },
+    counts(events, types, range, step, groupBy) {
+      const start = Math.floor(range.from / step) * step;
+      const buckets = Math.floor((range.to - start) / step) + 1;
+      const series = new Map();
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i];
+        const index = Math.floor((e.time - start) / step);
+        if (index < 0 || index >= buckets) {continue;}
+        const g = groupBy === 'type' ? types.nameOf(e.typeId, e.typeDescription) : e.network?.operatorName || 'none';
+        let c = series.get(g);
+        if (!c) {
+          c = new Array(buckets).fill(0);
+          series.set(g, c);
+        }
+        c[index]++;
+      }
+      return series;
+    },
+    annotations(events, types) {
+      const n = events.length;
+      const time = new Array(n), title = new Array(n), text = new Array(n), tags = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const e = events[i];
+        const type = types.nameOf(e.typeId, e.typeDescription);
+        time[i] = e.time;
+        title[i] = `${e.severityName}: ${type}`;
+        let t = e.description;
+        if (e.endpoint) {t = t ? `${t} · Endpoint ${e.endpoint.name}` : `Endpoint ${e.endpoint.name}`;}
+        if (e.sim) {t = t ? `${t} · ICCID ${e.sim.iccid}` : `ICCID ${e.sim.iccid}`;}
+        text[i] = t;
+        const tg = [type, e.severityName];
+        if (e.endpoint?.name) {tg.push(e.endpoint.name);}
+        if (e.network?.countryIso) {tg.push(e.network.countryIso);}
+        tags[i] = tg;
+      }
+      return [time, title, text, tags];
+    },
+  };
+  const STEP = 60_000; // counts: 1-minute buckets over 24 h (1,441 per series)
+  // Ours and the floor alternately (so that load from other processes falls on both alike), gc() before
+  // each run: the first run of each (cold) is reported apart, then the median of `runs` more.
+  const measurePair = (ours, floor, runs) => {
+    const a = [];
+    const b = [];
+    for (let r = 0; r <= runs; r++) {
+      gc();
+      a.push(time(ours));
+      gc();
+      b.push(time(floor));
+    }
+    const median = (xs) => xs.slice(1).sort((x, y) => x - y)[Math.floor(runs / 2)];
+    return { ours: { first: a[0], median: median(a) }, floor: { first: b[0], median: median(b) } };
+  };
+  // The event-loop block one query's frames cause, built after an await as DataSource.run builds them.
+  const blocked = async (fn) => {
+    gc();
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    await new Promise((r) => setTimeout(r, 20));
+    await Promise.resolve().then(fn);
+    await new Promise((r) => setTimeout(r, 20));
+    h.disable();
+    return h.max / 1e6;
+  };
+  for (const n of [10_000, 100_000, 300_000]) {
+    // Events as the data source gets them: its query → the client's EventQuery → every page, normalised.
+    const sim = await startSimulator({ port: 0, seed: 11, historyMs: 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
+    const c = new client.EmnifyClient({ transport: client.fetchTransport({ baseUrl: sim.url }), applicationToken: sim.applicationToken, rateLimiter: null });
+    const to = Date.now();
+    const range = { from: to - 24 * HOUR, to };
+    const pageSize = f.DEFAULT_PAGE_SIZE;
+    const eventQuery = f.toEventQuery({ ...f.DEFAULT_QUERY, refId: 'A' }, range, pageSize);
+    // maxPages raised to hold every event (the data source's default reads at most 20 pages = 20,000 events).
+    const list = await c.listEvents(eventQuery, { maxPages: Math.ceil(n / pageSize) });
+    const types = new f.EventTypeNames(await c.getEventTypes());
+    await sim.close();
+    const events = list.events;
+    if (events.length !== n) {throw new Error(`frames: expected ${n} events, got ${events.length}`);}
+    const runs = n <= 100_000 ? 7 : 5;
+    const formats = [
+      ['logs', () => [f.logsFrame(events, types, 'A')], () => floors.logs(events, types)],
+      ['table', () => [f.tableFrame(events, types, 'A')], () => floors.table(events, types)],
+      ['counts by type', () => f.countFrames(events, types, range, STEP, 'type', 'A'), () => floors.counts(events, types, range, STEP, 'type')],
+      ['counts by operator', () => f.countFrames(events, types, range, STEP, 'operator', 'A'), () => floors.counts(events, types, range, STEP, 'operator')],
+      ['annotations', () => [f.annotationFrame(events, types, 'A')], () => floors.annotations(events, types)],
+    ];
+    const blocks = [];
+    for (const [name, ours, floor] of formats) {
+      // The floor must build exactly what the frames hold, or the ratio means nothing.
+      const frames = ours();
+      const same = name.startsWith('counts')
+        ? isDeepStrictEqual(new Map(frames.map((fr) => [fr.name, fr.fields[1].values])), floor())
+        : isDeepStrictEqual(frames[0].fields.map((field) => field.values), floor());
+      if (!same) {throw new Error(`frames: the floor of ${name} does not build the same values`);}
+      const { ours: o, floor: b } = measurePair(ours, floor, runs);
+      const series = name.startsWith('counts') ? ` (${frames.length} series)` : '';
+      row('6 data source frames', `${fmt(n)} events`, `${name}${series}: ms (median of ${runs}; first run)`, `${fmt(o.median, 1)} (${fmt(o.first, 1)})`, `${fmt(b.median, 1)} (one plain loop, same values)`, `${fmt((o.median / b.median) * 100, 0)} % of floor (target: 100,000 in < 300 ms)`);
+      blocks.push(`${name} ${fmt(await blocked(ours), 0)}`);
+    }
+    const generic = measurePair(() => f.toDataFrame(events), () => f.logsFrame(events, types, 'A'), runs);
+    row('6 data source frames', `${fmt(n)} events`, `reference: toDataFrame(events) of @grafana/data, ms (median of ${runs})`, fmt(generic.ours.median, 1), `${fmt(generic.floor.median, 1)} (our logs frame)`, 'generic: one column per top-level key, nothing derived');
+    row('6 data source frames', `${fmt(n)} events`, 'event-loop block per query, ms (monitorEventLoopDelay max)', blocks.join('; '));
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 if (want('catchup')) {
+  section('catchup');
   for (const n of (process.env.BENCH_CATCHUP ?? '10000,100000,1000000').split(',').map(Number)) {
     const sim = await startSimulator({ port: 0, seed: 7, historyMs: 29 * 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'bench-catchup-'));
@@ -179,6 +379,7 @@ if (want('catchup')) {
 }
 
 if (want('steady')) {
+  section('steady');
   for (const rate of [5, 50, 100]) {
     let now = Date.UTC(2026, 0, 1);
     const sim = await startSimulator({ port: 0, seed: 3, historyEvents: 0, eventsPerSecond: rate, lateFraction: 0, now: () => now });
@@ -201,3 +402,4 @@ if (want('steady')) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+section();

@@ -58,7 +58,7 @@ export const SETTINGS = {
   overlap: { env: 'EXPORTER_POLL_OVERLAP', flag: '--poll.overlap', default: '5m', help: 'how far each poll reaches back before the watermark' },
   settle: { env: 'EXPORTER_POLL_SETTLE', flag: '--poll.settle', default: '10s', help: 'how far behind now each poll ends' },
   maxWindow: { env: 'EXPORTER_POLL_MAX_WINDOW', flag: '--poll.max-window', default: '1d', help: 'longest window of one poll (catch-up step)' },
-  maxWindowEvents: { env: 'EXPORTER_POLL_MAX_WINDOW_EVENTS', flag: '--poll.max-window-events', default: '20000', help: 'most events in one window; denser windows are shortened' },
+  maxWindowEvents: { env: 'EXPORTER_POLL_MAX_WINDOW_EVENTS', flag: '--poll.max-window-events', default: '20000', help: 'most events past the watermark in one window (the overlap is read whole on top); denser windows are shortened' },
   pageSize: { env: 'EXPORTER_PAGE_SIZE', flag: '--poll.page-size', default: '1000', help: 'per_page asked of the API (it may clamp)' },
   pageConcurrency: { env: 'EXPORTER_PAGE_CONCURRENCY', flag: '--poll.page-concurrency', default: '2', help: 'pages fetched in parallel' },
   dropLabels: { env: 'EXPORTER_DROP_LABELS', flag: '--labels.drop', default: '', help: 'labels to drop: operator, country or both (comma-separated)' },

@@ -65,11 +65,16 @@ export class Poller {
   }
 
   /**
-   * Reads page 1 of `[from, until]`; while it reports more than `maxWindowEvents` events, shortens the
-   * window in proportion (at most 5 times). A sparse backlog is so read in few large windows (requests ≈
-   * pages), a dense one in windows whose ids fit in memory.
+   * Reads page 1 of `[from, until]`; while the part past the watermark holds more than `maxWindowEvents`
+   * events (estimated at the window's mean density), shortens that part in proportion (at most 5 times).
+   * A sparse backlog is so read in few large windows (requests ≈ pages), a dense one in windows whose ids
+   * fit in memory. The overlap before the watermark is read whatever it holds (it is where late events
+   * appear) and is never shortened: the window always ends at least one second past the watermark, so
+   * every window advances it, even when the overlap alone holds more than `maxWindowEvents` events.
    */
   private async sizeWindow(from: number, until: number, signal: AbortSignal): Promise<{ until: number; first: EventPage; filter: EventFilter }> {
+    const watermark = this.ledger.watermark;
+    const shortest = floorSecond(watermark) + 1000;
     for (let attempt = 0; ; attempt++) {
       const filter: EventFilter = { from, until };
       if (this.options.eventTypes.length > 0) {
@@ -77,10 +82,12 @@ export class Poller {
       }
       const first = await this.client.getEventPage({ filter, perPage: this.options.pageSize, page: 1 }, signal);
       const total = first.paging.totalCount;
-      if (total <= this.options.maxWindowEvents || attempt >= 5 || until - from <= 1000) {
+      const span = until - from;
+      const pastWatermark = (total * (until - watermark)) / span;
+      if (pastWatermark <= this.options.maxWindowEvents || attempt >= 5 || until <= shortest) {
         return { until, first, filter };
       }
-      until = Math.max(from + 1000, floorSecond(from + ((until - from) * this.options.maxWindowEvents) / total));
+      until = Math.max(shortest, floorSecond(watermark + (span * this.options.maxWindowEvents) / total));
     }
   }
 

@@ -134,3 +134,41 @@ describe('catching up a backlog', () => {
     }
   });
 });
+
+describe('a live fleet whose overlap alone holds more than --poll.max-window-events', () => {
+  it('advances the watermark every poll and counts every event once (only the part past the watermark is capped)', async () => {
+    let now = Date.UTC(2026, 2, 1);
+    const start = now;
+    // 10 events/s: the 5-minute overlap holds about 3,000 events, three times the cap of 1,000. A window
+    // shortened to the cap would end before the watermark, and the poll would read it again forever.
+    const sim = await startSimulator({ port: 0, seed: 8, historyEvents: 0, eventsPerSecond: 10, lateFraction: 0, now: () => now });
+    const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-dense-overlap-'));
+    try {
+      const exporter = createExporter(
+        loadConfig(
+          ['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), '--backfill', '0s', '--poll.interval', '30s', '--poll.max-window-events', '1000', '--poll.page-size', '1000'],
+          { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
+        ),
+        { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
+      );
+      const eventRequests = () => sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
+      for (let poll = 0; poll < 16; poll++) {
+        now += 30_000;
+        const before = eventRequests();
+        // A poll that never ends would be cut here (its requests fail) instead of spinning on.
+        await exporter.poller.pollOnce(AbortSignal.timeout(10_000));
+        expect(exporter.ledger.watermark).toBe(floorSecond(now - 10_000));
+        // One window per poll: at most 3,300 events at 1,000 per page, its first page read once to size it.
+        expect(eventRequests() - before).toBeLessThanOrEqual(4);
+      }
+      const truth = sim.truth({ from: start - 5 * MINUTE, until: exporter.ledger.watermark + 999 });
+      expect(truth.total).toBeGreaterThan(4500);
+      const expected = truthAsCounts(truth, exporter.ledger.typeNames);
+      expect(countsAsRecords(exporter.ledger.counts).events).toEqual(expected.events);
+      await exporter.stop();
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

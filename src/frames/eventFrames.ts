@@ -9,59 +9,103 @@ function typeName(e: EmnifyEvent, types: EventTypeNames): string {
   return types.nameOf(e.typeId, e.typeDescription);
 }
 
+/**
+ * Every builder below reads each event once and fills its columns by index: a list of events is large
+ * (maxPages × pageSize) and scattered in memory, and one `events.map` per column cost up to three times
+ * as much (the table's twelve columns; BENCHMARKS.md, figure 6).
+ */
 export function logsFrame(events: EmnifyEvent[], types: EventTypeNames, refId: string): DataFrame {
+  const n = events.length;
+  const timestamp = new Array<number>(n);
+  const body = new Array<string>(n);
+  const severity = new Array<string>(n);
+  const id = new Array<string>(n);
+  const labels = new Array<Record<string, string>>(n);
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    timestamp[i] = e.time;
+    body[i] = e.description;
+    severity[i] = LOG_LEVEL[e.severityName] ?? 'unknown';
+    id[i] = String(e.id);
+    labels[i] = logLabels(e, types);
+  }
   return createDataFrame({
     refId,
     name: 'emnify events',
     meta: { type: DataFrameType.LogLines, preferredVisualisationType: 'logs' },
     fields: [
-      { name: 'timestamp', type: FieldType.time, values: events.map((e) => e.time) },
-      { name: 'body', type: FieldType.string, values: events.map((e) => e.description) },
-      { name: 'severity', type: FieldType.string, values: events.map((e) => LOG_LEVEL[e.severityName] ?? 'unknown') },
-      { name: 'id', type: FieldType.string, values: events.map((e) => String(e.id)) },
-      {
-        name: 'labels',
-        type: FieldType.other,
-        values: events.map((e) => {
-          const labels: Record<string, string> = { type: typeName(e, types), severity: e.severityName, source: e.sourceName };
-          const add = (k: string, v: string | undefined) => {
-            if (v) {
-              labels[k] = v;
-            }
-          };
-          add('endpoint', e.endpoint?.name);
-          add('iccid', e.sim?.iccid);
-          add('imsi', e.imsi?.imsi);
-          add('operator', e.network?.operatorName);
-          add('country', e.network?.countryIso);
-          add('alert', e.alert ? 'true' : undefined);
-          return labels;
-        }),
-      },
+      { name: 'timestamp', type: FieldType.time, values: timestamp },
+      { name: 'body', type: FieldType.string, values: body },
+      { name: 'severity', type: FieldType.string, values: severity },
+      { name: 'id', type: FieldType.string, values: id },
+      { name: 'labels', type: FieldType.other, values: labels },
     ],
   });
 }
 
+/** Type, severity and source, then whichever of endpoint, ICCID, IMSI, operator, country and alert are set. */
+function logLabels(e: EmnifyEvent, types: EventTypeNames): Record<string, string> {
+  const labels: Record<string, string> = { type: typeName(e, types), severity: e.severityName, source: e.sourceName };
+  if (e.endpoint?.name) {
+    labels.endpoint = e.endpoint.name;
+  }
+  if (e.sim?.iccid) {
+    labels.iccid = e.sim.iccid;
+  }
+  if (e.imsi?.imsi) {
+    labels.imsi = e.imsi.imsi;
+  }
+  if (e.network?.operatorName) {
+    labels.operator = e.network.operatorName;
+  }
+  if (e.network?.countryIso) {
+    labels.country = e.network.countryIso;
+  }
+  if (e.alert) {
+    labels.alert = 'true';
+  }
+  return labels;
+}
+
+const TABLE_COLUMNS: ReadonlyArray<[string, FieldType]> = [
+  ['Time', FieldType.time],
+  ['Severity', FieldType.string],
+  ['Type', FieldType.string],
+  ['Source', FieldType.string],
+  ['Description', FieldType.string],
+  ['Endpoint', FieldType.string],
+  ['ICCID', FieldType.string],
+  ['IMSI', FieldType.string],
+  ['Operator', FieldType.string],
+  ['Country', FieldType.string],
+  ['Alert', FieldType.boolean],
+  ['ID', FieldType.string],
+];
+
 export function tableFrame(events: EmnifyEvent[], types: EventTypeNames, refId: string): DataFrame {
-  const col = (name: string, type: FieldType, pick: (e: EmnifyEvent) => unknown) => ({ name, type, values: events.map(pick) });
+  const n = events.length;
+  const [time, severity, type, source, description, endpoint, iccid, imsi, operator, country, alert, id] = TABLE_COLUMNS.map(() => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    time[i] = e.time;
+    severity[i] = e.severityName;
+    type[i] = typeName(e, types);
+    source[i] = e.sourceName;
+    description[i] = e.description;
+    endpoint[i] = e.endpoint?.name ?? '';
+    iccid[i] = e.sim?.iccid ?? '';
+    imsi[i] = e.imsi?.imsi ?? '';
+    operator[i] = e.network?.operatorName ?? '';
+    country[i] = e.network?.countryIso ?? '';
+    alert[i] = e.alert;
+    id[i] = String(e.id);
+  }
+  const values = [time, severity, type, source, description, endpoint, iccid, imsi, operator, country, alert, id];
   return createDataFrame({
     refId,
     name: 'emnify events',
     meta: { preferredVisualisationType: 'table' },
-    fields: [
-      col('Time', FieldType.time, (e) => e.time),
-      col('Severity', FieldType.string, (e) => e.severityName),
-      col('Type', FieldType.string, (e) => typeName(e, types)),
-      col('Source', FieldType.string, (e) => e.sourceName),
-      col('Description', FieldType.string, (e) => e.description),
-      col('Endpoint', FieldType.string, (e) => e.endpoint?.name ?? ''),
-      col('ICCID', FieldType.string, (e) => e.sim?.iccid ?? ''),
-      col('IMSI', FieldType.string, (e) => e.imsi?.imsi ?? ''),
-      col('Operator', FieldType.string, (e) => e.network?.operatorName ?? ''),
-      col('Country', FieldType.string, (e) => e.network?.countryIso ?? ''),
-      col('Alert', FieldType.boolean, (e) => e.alert),
-      col('ID', FieldType.string, (e) => String(e.id)),
-    ],
+    fields: TABLE_COLUMNS.map(([name, fieldType], k) => ({ name, type: fieldType, values: values[k] })),
   });
 }
 
@@ -129,22 +173,46 @@ export function countFrames(
 
 /** Annotations: one per event, titled by type, tagged with type, severity, endpoint and country. */
 export function annotationFrame(events: EmnifyEvent[], types: EventTypeNames, refId: string): DataFrame {
+  const n = events.length;
+  const time = new Array<number>(n);
+  const title = new Array<string>(n);
+  const text = new Array<string>(n);
+  const tags = new Array<string[]>(n);
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    const type = typeName(e, types);
+    time[i] = e.time;
+    title[i] = `${e.severityName}: ${type}`;
+    // The description, endpoint and ICCID that exist, joined by " · ".
+    let t = e.description;
+    if (e.endpoint) {
+      t = t ? `${t} · Endpoint ${e.endpoint.name}` : `Endpoint ${e.endpoint.name}`;
+    }
+    if (e.sim) {
+      t = t ? `${t} · ICCID ${e.sim.iccid}` : `ICCID ${e.sim.iccid}`;
+    }
+    text[i] = t;
+    // Type, severity, endpoint and country, the empty ones left out.
+    const tagList = type ? [type] : [];
+    if (e.severityName) {
+      tagList.push(e.severityName);
+    }
+    if (e.endpoint?.name) {
+      tagList.push(e.endpoint.name);
+    }
+    if (e.network?.countryIso) {
+      tagList.push(e.network.countryIso);
+    }
+    tags[i] = tagList;
+  }
   return createDataFrame({
     refId,
     name: 'emnify annotations',
     fields: [
-      { name: 'time', type: FieldType.time, values: events.map((e) => e.time) },
-      { name: 'title', type: FieldType.string, values: events.map((e) => `${e.severityName}: ${typeName(e, types)}`) },
-      {
-        name: 'text',
-        type: FieldType.string,
-        values: events.map((e) => [e.description, e.endpoint ? `Endpoint ${e.endpoint.name}` : '', e.sim ? `ICCID ${e.sim.iccid}` : ''].filter(Boolean).join(' · ')),
-      },
-      {
-        name: 'tags',
-        type: FieldType.other,
-        values: events.map((e) => [typeName(e, types), e.severityName, e.endpoint?.name, e.network?.countryIso].filter((t): t is string => !!t)),
-      },
+      { name: 'time', type: FieldType.time, values: time },
+      { name: 'title', type: FieldType.string, values: title },
+      { name: 'text', type: FieldType.string, values: text },
+      { name: 'tags', type: FieldType.other, values: tags },
     ],
   });
 }
