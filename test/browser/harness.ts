@@ -63,8 +63,12 @@ const webpackDefaultInterop: Plugin = {
   },
 };
 
-/** Bundles the host (React, @grafana/*, rxjs and the page's UI) into `outdir`. */
+/**
+ * Bundles the host (React, @grafana/*, rxjs and the page's UI) into `outdir`: minified production React,
+ * as Grafana serves it; HOST_DEBUG=1 builds it readable with React's development warnings instead.
+ */
 export async function buildHost(outdir: string): Promise<void> {
+  const debug = !!process.env.HOST_DEBUG;
   await build({
     entryPoints: { host: join(__dirname, 'host/index.tsx') },
     outdir,
@@ -72,11 +76,11 @@ export async function buildHost(outdir: string): Promise<void> {
     format: 'iife',
     platform: 'browser',
     target: 'es2020',
-    minify: process.env.HOST_DEBUG ? false : true,
+    minify: !debug,
     logLevel: 'error',
     plugins: [webpackDefaultInterop],
     loader: { '.svg': 'text', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.png': 'file' },
-    define: { 'process.env.NODE_ENV': process.env.HOST_DEBUG ? '"development"' : '"production"', global: 'window' },
+    define: { 'process.env.NODE_ENV': debug ? '"development"' : '"production"', global: 'window' },
   });
 }
 
