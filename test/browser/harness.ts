@@ -128,7 +128,12 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function page(range: { from: number; to: number }, withCss: boolean): string {
-  const options = { settingsUrl: SETTINGS_PATH, proxyUrl: PROXY_PATH, range };
+  const options = {
+    settingsUrl: SETTINGS_PATH,
+    proxyUrl: PROXY_PATH,
+    range,
+    pluginBaseUrl: `/public/plugins/${PLUGIN_ID}`,
+  };
   const css = withCss ? '<link rel="stylesheet" href="/host/host.css">' : '';
   // The host bundle loads before require.js: with an AMD `define` present, UMD packages inside the
   // bundle would register as AMD modules instead of CommonJS ones.
@@ -140,7 +145,7 @@ function page(range: { from: number; to: number }, withCss: boolean): string {
 <script>
   for (const [name, mod] of Object.entries(window.emnifyHost.modules)) define(name, [], () => mod);
   require(['/public/plugins/${PLUGIN_ID}/module.js'],
-    (m) => window.emnifyHost.start(m.plugin, ${JSON.stringify(options)}),
+    (m) => window.emnifyHost.start(m.plugin, ${JSON.stringify(options)}).catch((err) => window.emnifyHost.fail(err)),
     (err) => window.emnifyHost.fail(err));
 </script>
 </body></html>`;

@@ -3,12 +3,12 @@
  * against the simulator. Expectations come from the simulator's own API read by the shared client.
  * Screenshots of every step go to artifacts/screenshots/.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
 import { EmnifyClient, EmnifyEvent, EventFilter, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
-import { Harness, startHarness } from './harness';
+import { DIST, Harness, startHarness } from './harness';
 import { hostIds } from './host/ids';
 import { selectors } from '../../src/selectors';
 
@@ -110,6 +110,12 @@ describe('the built plugin in Chromium', () => {
   it('loads dist/module.js through AMD with the host as its externals and mounts the config editor', async () => {
     await page.locator(id(selectors.config.apiUrl)).waitFor();
     expect(await page.locator(id(hostIds.loadError)).count()).toBe(0);
+    // The host set plugin.meta from dist/plugin.json, as Grafana does after importing the module.
+    const root = page.locator(id(hostIds.root));
+    expect(await root.getAttribute('data-plugin-id')).toBe('emnify-events-datasource');
+    expect(await root.getAttribute('data-plugin-name')).toBe(
+      JSON.parse(readFileSync(join(DIST, 'plugin.json'), 'utf8')).name
+    );
     // Grafana's defaults show as placeholders until the user types.
     expect(await page.locator(id(selectors.config.apiUrl)).getAttribute('placeholder')).toBe('https://cdn.emnify.net');
     expect(await page.locator(id(selectors.config.maxPages)).getAttribute('placeholder')).toBe('20');

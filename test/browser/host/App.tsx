@@ -257,7 +257,12 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
   )?.editor;
 
   return (
-    <div style={{ padding: 16, width: WIDTH + 32 }}>
+    <div
+      style={{ padding: 16, width: WIDTH + 32 }}
+      data-testid={hostIds.root}
+      data-plugin-id={plugin.meta?.id}
+      data-plugin-name={plugin.meta?.name}
+    >
       <section data-testid={hostIds.config}>
         <h3>Data source settings</h3>
         {settings && ConfigEditor && (

@@ -1,5 +1,6 @@
 /** Test ids of the host page (the plugin's own editors use src/selectors.ts). */
 export const hostIds = {
+  root: 'host-root',
   config: 'host-config',
   saveAndTest: 'host-save-and-test',
   health: 'host-health',

@@ -60,7 +60,7 @@ declare global {
   interface Window {
     emnifyHost: {
       modules: Record<string, unknown>;
-      start(plugin: HostProps['plugin'], options: Omit<HostProps, 'plugin'>): void;
+      start(plugin: HostProps['plugin'], options: Omit<HostProps, 'plugin'> & { pluginBaseUrl: string }): Promise<void>;
       fail(error: unknown): void;
     };
   }
@@ -68,7 +68,10 @@ declare global {
 
 window.emnifyHost = {
   modules,
-  start(plugin, options) {
+  async start(plugin, { pluginBaseUrl, ...options }) {
+    // As Grafana does after importing a plugin's module: its plugin.json becomes `plugin.meta`.
+    const meta = (await (await fetch(`${pluginBaseUrl}/plugin.json`)).json()) as grafanaData.DataSourcePluginMeta;
+    plugin.meta = { ...meta, baseUrl: pluginBaseUrl, module: `${pluginBaseUrl}/module.js` };
     mount(<App plugin={plugin} {...options} />);
   },
   fail(error) {
