@@ -19,10 +19,6 @@ export class DedupWindow {
     this.ids.set(id, time);
   }
 
-  delete(id: number): void {
-    this.ids.delete(id);
-  }
-
   /** Forgets ids of events older than `horizon` (epoch ms); returns how many were dropped. */
   prune(horizon: number): number {
     let dropped = 0;

@@ -9,9 +9,8 @@
  */
 import { EmnifyEvent, EventTypeNames } from '@emnify-events/client';
 import { CountDelta, Counts } from './counts';
-import { DedupWindow } from './dedup';
 import { eventLabels } from './labels';
-import { ExporterState, StateDelta, addCounts } from './state';
+import { ExporterState, ReplayState, StateDelta, applyDelta, fromReplayState, toReplayState } from './state';
 
 export type EventOrigin = 'poll' | 'push';
 
@@ -54,36 +53,31 @@ export function floorSecond(ms: number): number {
 }
 
 export class Ledger {
-  private watermarkMs: number;
-  private readonly dedup: DedupWindow;
-  private committed: Counts;
-  private lateTotal: number;
+  /** The committed state, changed only by `commit` (the same `applyDelta` a restart replays with). */
+  private readonly state: ReplayState;
   readonly typeNames = new EventTypeNames();
 
   constructor(
     state: ExporterState,
     private readonly options: LedgerOptions
   ) {
-    this.watermarkMs = state.watermark;
-    this.dedup = new DedupWindow(state.ids);
-    this.committed = state.counts;
-    this.lateTotal = state.lateEvents;
+    this.state = toReplayState(state);
   }
 
   get watermark(): number {
-    return this.watermarkMs;
+    return this.state.watermark;
   }
 
   get counts(): Counts {
-    return this.committed;
+    return this.state.counts;
   }
 
   get rememberedIds(): number {
-    return this.dedup.size;
+    return this.state.ids.size;
   }
 
   get lateEvents(): number {
-    return this.lateTotal;
+    return this.state.lateEvents;
   }
 
   /**
@@ -91,7 +85,7 @@ export class Ledger {
    * every id at or above one second before that is remembered, and nothing a poll serves can be counted twice.
    */
   horizon(): number {
-    return this.horizonAt(this.watermarkMs);
+    return this.horizonAt(this.state.watermark);
   }
 
   private horizonAt(watermark: number): number {
@@ -100,7 +94,7 @@ export class Ledger {
 
   /** The `from` of the next poll window. */
   windowStart(): number {
-    return floorSecond(this.watermarkMs - this.options.overlapMs);
+    return floorSecond(this.state.watermark - this.options.overlapMs);
   }
 
   ingest(events: readonly EmnifyEvent[], origin: EventOrigin): IngestResult {
@@ -113,7 +107,7 @@ export class Ledger {
         result.filtered++;
         continue;
       }
-      if (this.dedup.has(event.id) || fresh.has(event.id)) {
+      if (this.state.ids.has(event.id) || fresh.has(event.id)) {
         result.duplicates++;
         continue;
       }
@@ -121,7 +115,7 @@ export class Ledger {
         result.outsideWindow++;
         continue;
       }
-      if (event.time < this.watermarkMs && origin === 'poll') {
+      if (event.time < this.state.watermark && origin === 'poll') {
         // Shown by the API only after a complete window had covered its timestamp.
         result.late++;
       }
@@ -135,14 +129,7 @@ export class Ledger {
       result.counted++;
     }
     if (fresh.size > 0) {
-      this.options.store.append({ ids: [...fresh], events: delta.events, volume: delta.volume, late: result.late });
-      // Durable: now commit, in place.
-      for (const [id, time] of fresh) {
-        this.dedup.add(id, time);
-      }
-      addCounts(this.committed.events, delta.events);
-      addCounts(this.committed.volume, delta.volume);
-      this.lateTotal += result.late;
+      this.commit({ ids: [...fresh], events: delta.events, volume: delta.volume, late: result.late });
       this.options.onCommit?.(delta);
       if (this.options.store.compactionDue()) {
         this.tryCompact();
@@ -153,15 +140,18 @@ export class Ledger {
 
   /** Every page of a window up to `until` was read: advance the watermark, forget ids below the new horizon. */
   completeWindow(until: number): void {
-    if (until <= this.watermarkMs) {
+    if (until <= this.state.watermark) {
       return;
     }
-    const prune = this.horizonAt(until);
-    this.options.store.append({ watermark: until, prune });
-    this.watermarkMs = until;
-    this.dedup.prune(prune);
+    this.commit({ watermark: until, prune: this.horizonAt(until) });
     // Ids were forgotten: fold the journal into a smaller base.
     this.tryCompact();
+  }
+
+  /** The commit point: the delta is made durable (throws, changing nothing, if it cannot be), then applied. */
+  private commit(delta: StateDelta): void {
+    this.options.store.append(delta);
+    applyDelta(this.state, delta);
   }
 
   /** Rewrites the base from the committed state and empties the journal; throws on failure. */
@@ -179,7 +169,7 @@ export class Ledger {
 
   /** A copy of the committed state. */
   snapshot(): ExporterState {
-    const counts = { events: new Map(this.committed.events), volume: new Map(this.committed.volume) };
-    return { watermark: this.watermarkMs, ids: this.dedup.entries(), counts, lateEvents: this.lateTotal };
+    const { events, volume } = this.state.counts;
+    return { ...fromReplayState(this.state), counts: { events: new Map(events), volume: new Map(volume) } };
   }
 }

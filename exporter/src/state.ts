@@ -14,6 +14,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CountMap, Counts, emptyCounts } from './counts';
+import { DedupWindow } from './dedup';
 
 export const STATE_VERSION = 2;
 
@@ -158,20 +159,23 @@ export function parseRecord(text: string): JournalRecord | undefined {
   return { seq: o.seq as number, delta };
 }
 
-/** The state while replaying: ids in a Map, applied to in place. */
+/**
+ * The state as deltas are applied to it in place: by the ledger as it commits, and by a start replaying
+ * the journal (one `applyDelta` for both, so memory and replay cannot drift apart).
+ */
 export interface ReplayState {
   watermark: number;
-  ids: Map<number, number>;
+  ids: DedupWindow;
   counts: Counts;
   lateEvents: number;
 }
 
 export function toReplayState(state: ExporterState): ReplayState {
-  return { watermark: state.watermark, ids: new Map(state.ids), counts: state.counts, lateEvents: state.lateEvents };
+  return { watermark: state.watermark, ids: new DedupWindow(state.ids), counts: state.counts, lateEvents: state.lateEvents };
 }
 
 export function fromReplayState(state: ReplayState): ExporterState {
-  return { watermark: state.watermark, ids: [...state.ids], counts: state.counts, lateEvents: state.lateEvents };
+  return { watermark: state.watermark, ids: state.ids.entries(), counts: state.counts, lateEvents: state.lateEvents };
 }
 
 export function addCounts(into: CountMap, from: ReadonlyMap<string, number> | undefined): void {
@@ -182,10 +186,10 @@ export function addCounts(into: CountMap, from: ReadonlyMap<string, number> | un
   }
 }
 
-/** Applies one delta in place (replay; the ledger applies the same in its own structures). */
+/** Applies one delta in place (the ledger's commit, and the journal's replay). */
 export function applyDelta(state: ReplayState, delta: StateDelta): void {
   for (const [id, time] of delta.ids ?? []) {
-    state.ids.set(id, time);
+    state.ids.add(id, time);
   }
   addCounts(state.counts.events, delta.events);
   addCounts(state.counts.volume, delta.volume);
@@ -194,11 +198,7 @@ export function applyDelta(state: ReplayState, delta: StateDelta): void {
     state.watermark = delta.watermark;
   }
   if (delta.prune !== undefined) {
-    for (const [id, time] of state.ids) {
-      if (time < delta.prune) {
-        state.ids.delete(id);
-      }
-    }
+    state.ids.prune(delta.prune);
   }
 }
 
