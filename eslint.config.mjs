@@ -1,39 +1,61 @@
 import { defineConfig } from 'eslint/config';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import baseConfig from './.config/eslint.config.mjs';
+
+// Type-aware rules run over every TypeScript file of the repository, each with the tsconfig that
+// compiles it: the plugin (and the browser host that loads it) with the root tsconfig.json, the
+// workspace packages, the exporter and the Node tests with tsconfig.node-tests.json.
+const TYPE_AWARE_RULES = {
+  '@typescript-eslint/no-deprecated': 'error',
+  '@typescript-eslint/no-floating-promises': 'error',
+  '@typescript-eslint/await-thenable': 'error',
+};
 
 export default defineConfig([
   {
     ignores: [
       '**/logs',
       '**/*.log',
-      '**/npm-debug.log*',
-      '**/yarn-debug.log*',
-      '**/yarn-error.log*',
-      '**/.pnpm-debug.log*',
       '**/node_modules/',
-      '.yarn/cache',
-      '.yarn/unplugged',
-      '.yarn/build-state.yml',
-      '.yarn/install-state.gz',
-      '**/.pnp.*',
-      '**/pids',
-      '**/*.pid',
-      '**/*.seed',
-      '**/*.pid.lock',
-      '**/lib-cov',
       '**/coverage',
       '**/dist/',
       '**/artifacts/',
       '**/work/',
       '**/ci/',
-      'test-results/',
-      'playwright-report/',
-      'blob-report/',
-      'playwright/.cache/',
-      'playwright/.auth/',
-      '**/.idea',
       '**/.eslintcache',
+      // create-plugin's scaffold: not edited, so not linted.
+      '.config/',
     ],
   },
   ...baseConfig,
+  {
+    files: ['src/**/*.{ts,tsx}', 'test/browser/host/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { project: './tsconfig.json' } },
+    rules: TYPE_AWARE_RULES,
+  },
+  {
+    files: ['packages/*/src/**/*.ts', 'exporter/**/*.ts', 'test/**/*.ts'],
+    ignores: ['test/browser/host/**'],
+    languageOptions: { parserOptions: { project: './tsconfig.node-tests.json' } },
+    rules: TYPE_AWARE_RULES,
+  },
+  {
+    // No import cycles anywhere: a cycle hides which module owns what (and breaks partial loading).
+    files: ['**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['./tsconfig.json', './tsconfig.node-tests.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
 ]);

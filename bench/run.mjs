@@ -36,13 +36,17 @@ const time = (fn) => {
 };
 const HOUR = 3_600_000;
 
-console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0].model}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`
+);
 console.log('bench | size | figure | value | baseline | ratio');
 // `# section: wall time (1-minute load average at its start)`: other processes on the machine show there.
 let current;
 const section = (name) => {
   if (current) {
-    console.log(`# ${current.name}: ${fmt((Date.now() - current.started) / 1000, 1)} s (load average ${current.load} at start)`);
+    console.log(
+      `# ${current.name}: ${fmt((Date.now() - current.started) / 1000, 1)} s (load average ${current.load} at start)`
+    );
   }
   current = name ? { name, started: Date.now(), load: fmt(loadavg()[0], 2) } : undefined;
 };
@@ -50,13 +54,31 @@ const section = (name) => {
 /** Raw API pages (JSON text) of `n` events, as the simulator serves them. */
 async function rawPages(n) {
   const sim = await startSimulator({ port: 0, seed: 99, historyMs: 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
-  const c = new client.EmnifyClient({ transport: client.fetchTransport({ baseUrl: sim.url }), applicationToken: sim.applicationToken, rateLimiter: null });
+  const c = new client.EmnifyClient({
+    transport: client.fetchTransport({ baseUrl: sim.url }),
+    applicationToken: sim.applicationToken,
+    rateLimiter: null,
+  });
   await c.authenticate();
   const pages = [];
   const transport = client.fetchTransport({ baseUrl: sim.url });
-  const token = (await (await fetch(`${sim.url}/api/v1/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ application_token: sim.applicationToken }) })).json()).auth_token;
+  const token = (
+    await (
+      await fetch(`${sim.url}/api/v1/authenticate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ application_token: sim.applicationToken }),
+      })
+    ).json()
+  ).auth_token;
   for (let p = 1; p <= Math.ceil(n / 1000); p++) {
-    const res = await transport({ method: 'GET', path: '/api/v1/event', query: { page: String(p), per_page: '1000' }, headers: { authorization: `Bearer ${token}` }, kind: 'api' });
+    const res = await transport({
+      method: 'GET',
+      path: '/api/v1/event',
+      query: { page: String(p), per_page: '1000' },
+      headers: { authorization: `Bearer ${token}` },
+      kind: 'api',
+    });
     pages.push(res.body);
   }
   const types = await c.getEventTypes();
@@ -68,10 +90,17 @@ if (want('ingest')) {
   section('ingest');
   for (const n of [10_000, 100_000, 300_000]) {
     const { pages, types } = await rawPages(n);
-    const emptyState = () => ({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 });
+    const emptyState = () => ({
+      watermark: 0,
+      ids: [],
+      counts: { events: new Map(), volume: new Map() },
+      lateEvents: 0,
+    });
     const ingestAll = (ledger) => {
       ledger.typeNames.addMissing(types);
-      for (const text of pages) {ledger.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');}
+      for (const text of pages) {
+        ledger.ingest(JSON.parse(text).map(client.normalizeEvent), 'poll');
+      }
     };
     // Rounds alternate the three (load from elsewhere falls on all alike); a fresh ledger and state each
     // round; the first round warms the JIT and is left out of the medians.
@@ -81,9 +110,13 @@ if (want('ingest')) {
     const durableRuns = [];
     for (let r = 0; r < rounds; r++) {
       globalThis.gc?.();
-      parseRuns.push(time(() => {
-        for (const text of pages) {JSON.parse(text);}
-      }));
+      parseRuns.push(
+        time(() => {
+          for (const text of pages) {
+            JSON.parse(text);
+          }
+        })
+      );
       globalThis.gc?.();
       const ledger = new Ledger(emptyState(), { overlapMs: 300_000, eventTypes: new Set(), store: MEMORY_STORE });
       ingestRuns.push(time(() => ingestAll(ledger)));
@@ -101,20 +134,55 @@ if (want('ingest')) {
     const ingestMs = medianOf(ingestRuns);
     const durableMs = medianOf(durableRuns);
     const parseRate = (n / parseMs) * 1000;
-    row('1 ingest', fmt(n), 'events/s parse+normalise+dedup+labels+count (median of 4)', fmt((n / ingestMs) * 1000), `${fmt(parseRate)} (JSON.parse only)`, `${fmt((parseRate ? (n / ingestMs) * 1000 / parseRate : 0) * 100, 0)} % (target ≥ 50 %)`);
-    row('1 ingest', fmt(n), 'events/s incl. durable state write per page (journal append)', fmt((n / durableMs) * 1000), '', `${fmt(((n / durableMs) * 1000 / parseRate) * 100, 0)} % of parse-only`);
+    row(
+      '1 ingest',
+      fmt(n),
+      'events/s parse+normalise+dedup+labels+count (median of 4)',
+      fmt((n / ingestMs) * 1000),
+      `${fmt(parseRate)} (JSON.parse only)`,
+      `${fmt((parseRate ? ((n / ingestMs) * 1000) / parseRate : 0) * 100, 0)} % (target ≥ 50 %)`
+    );
+    row(
+      '1 ingest',
+      fmt(n),
+      'events/s incl. durable state write per page (journal append)',
+      fmt((n / durableMs) * 1000),
+      '',
+      `${fmt((((n / durableMs) * 1000) / parseRate) * 100, 0)} % of parse-only`
+    );
   }
 }
 
 if (want('metrics')) {
   section('metrics');
   for (const series of [1_000, 10_000, 50_000]) {
-    const ledger = new Ledger({ watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 }, { overlapMs: 1000, eventTypes: new Set(), store: MEMORY_STORE });
-    for (let i = 0; i < series; i++) {ledger.counts.events.set(JSON.stringify([`type ${i % 70}`, 'INFO', 'Network', `C${i % 50}`, `operator ${i}`]), i);}
+    const ledger = new Ledger(
+      { watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 },
+      { overlapMs: 1000, eventTypes: new Set(), store: MEMORY_STORE }
+    );
+    for (let i = 0; i < series; i++) {
+      ledger.counts.events.set(JSON.stringify([`type ${i % 70}`, 'INFO', 'Network', `C${i % 50}`, `operator ${i}`]), i);
+    }
     const metrics = createMetrics(ledger, { dropLabels: [], version: 'bench' });
-        const bare = new promClient.Registry();
-    const counter = new promClient.Counter({ name: 'emnify_events_total', help: 'x', labelNames: ['event_type', 'event_severity', 'event_source', 'country', 'operator'], registers: [bare] });
-    for (let i = 0; i < series; i++) {counter.inc({ event_type: `type ${i % 70}`, event_severity: 'INFO', event_source: 'Network', country: `C${i % 50}`, operator: `operator ${i}` }, i);}
+    const bare = new promClient.Registry();
+    const counter = new promClient.Counter({
+      name: 'emnify_events_total',
+      help: 'x',
+      labelNames: ['event_type', 'event_severity', 'event_source', 'country', 'operator'],
+      registers: [bare],
+    });
+    for (let i = 0; i < series; i++) {
+      counter.inc(
+        {
+          event_type: `type ${i % 70}`,
+          event_severity: 'INFO',
+          event_source: 'Network',
+          country: `C${i % 50}`,
+          operator: `operator ${i}`,
+        },
+        i
+      );
+    }
     const measure = async (registry, only) => {
       const runs = [];
       for (let r = 0; r < 7; r++) {
@@ -127,7 +195,14 @@ if (want('metrics')) {
     };
     const ours = await measure(metrics.registry, 'emnify_events_total');
     const base = await measure(bare, 'emnify_events_total');
-    row('4 /metrics render', `${fmt(series)} series`, 'ms (median of 7; event-loop block)', fmt(ours, 1), `${fmt(base, 1)} (bare prom-client)`, `${fmt((ours / base) * 100, 0)} % (target ≤ 110 %)`);
+    row(
+      '4 /metrics render',
+      `${fmt(series)} series`,
+      'ms (median of 7; event-loop block)',
+      fmt(ours, 1),
+      `${fmt(base, 1)} (bare prom-client)`,
+      `${fmt((ours / base) * 100, 0)} % (target ≤ 110 %)`
+    );
   }
 }
 
@@ -141,19 +216,37 @@ if (want('dedup')) {
       const w = new DedupWindow(); for (let i = 0; i < ${n}; i++) w.add(351732524384257 + i * 4099, 1700000000000 + i);
       gc(); process.stdout.write(String((v8.getHeapStatistics().used_heap_size - before) / ${n} + 0 * w.size));`;
     const bytes = Number(execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' }));
-    row('5 dedup memory', `${fmt(n)} ids`, 'heap bytes per remembered id', fmt(bytes, 1), '', n === 300_000 ? `10 min × 500/s = 300,000 ids: ${fmt((bytes * n) / 2 ** 20, 1)} MiB` : '');
+    row(
+      '5 dedup memory',
+      `${fmt(n)} ids`,
+      'heap bytes per remembered id',
+      fmt(bytes, 1),
+      '',
+      n === 300_000 ? `10 min × 500/s = 300,000 ids: ${fmt((bytes * n) / 2 ** 20, 1)} MiB` : ''
+    );
   }
 }
 
 if (want('paging')) {
   section('paging');
   for (const pages of [10, 100]) {
-    const sim = await startSimulator({ port: 0, seed: 5, historyMs: 24 * HOUR, historyEvents: pages * 100, eventsPerSecond: 0, rateLimits: true, faults: { latencyMs: 100 } });
+    const sim = await startSimulator({
+      port: 0,
+      seed: 5,
+      historyMs: 24 * HOUR,
+      historyEvents: pages * 100,
+      eventsPerSecond: 0,
+      rateLimits: true,
+      faults: { latencyMs: 100 },
+    });
     const run = async (concurrency) => {
       sim.setRateLimits(false);
       sim.setRateLimits(true);
       await new Promise((r) => setTimeout(r, 1000)); // let the server's bucket refill
-      const c = new client.EmnifyClient({ transport: client.fetchTransport({ baseUrl: sim.url }), applicationToken: sim.applicationToken });
+      const c = new client.EmnifyClient({
+        transport: client.fetchTransport({ baseUrl: sim.url }),
+        applicationToken: sim.applicationToken,
+      });
       await c.authenticate();
       sim.resetRequestLog();
       const t = Date.now();
@@ -167,7 +260,14 @@ if (want('paging')) {
     // Floor: page 1 alone (one latency, it tells the total), then the server's bucket: 5 at once
     // (refilled while page 1 was in flight), then 10/s, plus the last page's latency.
     const floor = 2 * 100 + Math.max(0, pages - 1 - 5) * 100;
-    row('6 data source paging', `${pages} pages`, 'ms, concurrency 4 (429s)', `${fmt(ours.ms)} (${ours.limited})`, `${fmt(serial.ms)} (one at a time)`, `${fmt(serial.ms / ours.ms, 2)}× faster; ${fmt((ours.ms / floor) * 100, 0)} % of floor ${fmt(floor)} ms (target ≤ 115 %)`);
+    row(
+      '6 data source paging',
+      `${pages} pages`,
+      'ms, concurrency 4 (429s)',
+      `${fmt(ours.ms)} (${ours.limited})`,
+      `${fmt(serial.ms)} (one at a time)`,
+      `${fmt(serial.ms / ours.ms, 2)}× faster; ${fmt((ours.ms / floor) * 100, 0)} % of floor ${fmt(floor)} ms (target ≤ 115 %)`
+    );
     await sim.close();
   }
 }
@@ -204,7 +304,12 @@ if (want('frames')) {
     tsconfig: join(root, 'tsconfig.json'),
   });
   const f = require(outfile);
-  row('6 data source frames', 'bundle', 'esbuild of src/frames + @grafana/data (ms; bytes)', `${fmt(Date.now() - bundledAt)} ms; ${fmt(statSync(outfile).size)} B`);
+  row(
+    '6 data source frames',
+    'bundle',
+    'esbuild of src/frames + @grafana/data (ms; bytes)',
+    `${fmt(Date.now() - bundledAt)} ms; ${fmt(statSync(outfile).size)} B`
+  );
 
   // The floor: the same columns with the same values, filled in one plain loop into preallocated arrays
   // (no frame objects, no @grafana/data): what touching every field of every event once costs.
@@ -212,7 +317,11 @@ if (want('frames')) {
   const floors = {
     logs(events, types) {
       const n = events.length;
-      const time = new Array(n), body = new Array(n), severity = new Array(n), id = new Array(n), labels = new Array(n);
+      const time = new Array(n),
+        body = new Array(n),
+        severity = new Array(n),
+        id = new Array(n),
+        labels = new Array(n);
       for (let i = 0; i < n; i++) {
         const e = events[i];
         time[i] = e.time;
@@ -220,12 +329,24 @@ if (want('frames')) {
         severity[i] = LEVEL[e.severityName] ?? 'unknown';
         id[i] = String(e.id);
         const l = { type: types.nameOf(e.typeId, e.typeDescription), severity: e.severityName, source: e.sourceName };
-        if (e.endpoint?.name) {l.endpoint = e.endpoint.name;}
-        if (e.sim?.iccid) {l.iccid = e.sim.iccid;}
-        if (e.imsi?.imsi) {l.imsi = e.imsi.imsi;}
-        if (e.network?.operatorName) {l.operator = e.network.operatorName;}
-        if (e.network?.countryIso) {l.country = e.network.countryIso;}
-        if (e.alert) {l.alert = 'true';}
+        if (e.endpoint?.name) {
+          l.endpoint = e.endpoint.name;
+        }
+        if (e.sim?.iccid) {
+          l.iccid = e.sim.iccid;
+        }
+        if (e.imsi?.imsi) {
+          l.imsi = e.imsi.imsi;
+        }
+        if (e.network?.operatorName) {
+          l.operator = e.network.operatorName;
+        }
+        if (e.network?.countryIso) {
+          l.country = e.network.countryIso;
+        }
+        if (e.alert) {
+          l.alert = 'true';
+        }
         labels[i] = l;
       }
       return [time, body, severity, id, labels];
@@ -257,7 +378,9 @@ if (want('frames')) {
       for (let i = 0; i < events.length; i++) {
         const e = events[i];
         const index = Math.floor((e.time - start) / step);
-        if (index < 0 || index >= buckets) {continue;}
+        if (index < 0 || index >= buckets) {
+          continue;
+        }
         const g = groupBy === 'type' ? types.nameOf(e.typeId, e.typeDescription) : e.network?.operatorName || 'none';
         let c = series.get(g);
         if (!c) {
@@ -270,19 +393,30 @@ if (want('frames')) {
     },
     annotations(events, types) {
       const n = events.length;
-      const time = new Array(n), title = new Array(n), text = new Array(n), tags = new Array(n);
+      const time = new Array(n),
+        title = new Array(n),
+        text = new Array(n),
+        tags = new Array(n);
       for (let i = 0; i < n; i++) {
         const e = events[i];
         const type = types.nameOf(e.typeId, e.typeDescription);
         time[i] = e.time;
         title[i] = `${e.severityName}: ${type}`;
         let t = e.description;
-        if (e.endpoint) {t = t ? `${t} · Endpoint ${e.endpoint.name}` : `Endpoint ${e.endpoint.name}`;}
-        if (e.sim) {t = t ? `${t} · ICCID ${e.sim.iccid}` : `ICCID ${e.sim.iccid}`;}
+        if (e.endpoint) {
+          t = t ? `${t} · Endpoint ${e.endpoint.name}` : `Endpoint ${e.endpoint.name}`;
+        }
+        if (e.sim) {
+          t = t ? `${t} · ICCID ${e.sim.iccid}` : `ICCID ${e.sim.iccid}`;
+        }
         text[i] = t;
         const tg = [type, e.severityName];
-        if (e.endpoint?.name) {tg.push(e.endpoint.name);}
-        if (e.network?.countryIso) {tg.push(e.network.countryIso);}
+        if (e.endpoint?.name) {
+          tg.push(e.endpoint.name);
+        }
+        if (e.network?.countryIso) {
+          tg.push(e.network.countryIso);
+        }
         tags[i] = tg;
       }
       return [time, title, text, tags];
@@ -317,7 +451,11 @@ if (want('frames')) {
   for (const n of [10_000, 100_000, 300_000]) {
     // Events as the data source gets them: its query → the client's EventQuery → every page, normalised.
     const sim = await startSimulator({ port: 0, seed: 11, historyMs: 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
-    const c = new client.EmnifyClient({ transport: client.fetchTransport({ baseUrl: sim.url }), applicationToken: sim.applicationToken, rateLimiter: null });
+    const c = new client.EmnifyClient({
+      transport: client.fetchTransport({ baseUrl: sim.url }),
+      applicationToken: sim.applicationToken,
+      rateLimiter: null,
+    });
     const to = Date.now();
     const range = { from: to - 24 * HOUR, to };
     const pageSize = f.DEFAULT_PAGE_SIZE;
@@ -327,13 +465,23 @@ if (want('frames')) {
     const types = new f.EventTypeNames(await c.getEventTypes());
     await sim.close();
     const events = list.events;
-    if (events.length !== n) {throw new Error(`frames: expected ${n} events, got ${events.length}`);}
+    if (events.length !== n) {
+      throw new Error(`frames: expected ${n} events, got ${events.length}`);
+    }
     const runs = n <= 100_000 ? 7 : 5;
     const formats = [
       ['logs', () => [f.logsFrame(events, types, 'A')], () => floors.logs(events, types)],
       ['table', () => [f.tableFrame(events, types, 'A')], () => floors.table(events, types)],
-      ['counts by type', () => f.countFrames(events, types, range, STEP, 'type', 'A'), () => floors.counts(events, types, range, STEP, 'type')],
-      ['counts by operator', () => f.countFrames(events, types, range, STEP, 'operator', 'A'), () => floors.counts(events, types, range, STEP, 'operator')],
+      [
+        'counts by type',
+        () => f.countFrames(events, types, range, STEP, 'type', 'A'),
+        () => floors.counts(events, types, range, STEP, 'type'),
+      ],
+      [
+        'counts by operator',
+        () => f.countFrames(events, types, range, STEP, 'operator', 'A'),
+        () => floors.counts(events, types, range, STEP, 'operator'),
+      ],
       ['annotations', () => [f.annotationFrame(events, types, 'A')], () => floors.annotations(events, types)],
     ];
     const blocks = [];
@@ -342,16 +490,44 @@ if (want('frames')) {
       const frames = ours();
       const same = name.startsWith('counts')
         ? isDeepStrictEqual(new Map(frames.map((fr) => [fr.name, fr.fields[1].values])), floor())
-        : isDeepStrictEqual(frames[0].fields.map((field) => field.values), floor());
-      if (!same) {throw new Error(`frames: the floor of ${name} does not build the same values`);}
+        : isDeepStrictEqual(
+            frames[0].fields.map((field) => field.values),
+            floor()
+          );
+      if (!same) {
+        throw new Error(`frames: the floor of ${name} does not build the same values`);
+      }
       const { ours: o, floor: b } = measurePair(ours, floor, runs);
       const series = name.startsWith('counts') ? ` (${frames.length} series)` : '';
-      row('6 data source frames', `${fmt(n)} events`, `${name}${series}: ms (median of ${runs}; first run)`, `${fmt(o.median, 1)} (${fmt(o.first, 1)})`, `${fmt(b.median, 1)} (one plain loop, same values)`, `${fmt((o.median / b.median) * 100, 0)} % of floor (target: 100,000 in < 300 ms)`);
+      row(
+        '6 data source frames',
+        `${fmt(n)} events`,
+        `${name}${series}: ms (median of ${runs}; first run)`,
+        `${fmt(o.median, 1)} (${fmt(o.first, 1)})`,
+        `${fmt(b.median, 1)} (one plain loop, same values)`,
+        `${fmt((o.median / b.median) * 100, 0)} % of floor (target: 100,000 in < 300 ms)`
+      );
       blocks.push(`${name} ${fmt(await blocked(ours), 0)}`);
     }
-    const generic = measurePair(() => f.toDataFrame(events), () => f.logsFrame(events, types, 'A'), runs);
-    row('6 data source frames', `${fmt(n)} events`, `reference: toDataFrame(events) of @grafana/data, ms (median of ${runs})`, fmt(generic.ours.median, 1), `${fmt(generic.floor.median, 1)} (our logs frame)`, 'generic: one column per top-level key, nothing derived');
-    row('6 data source frames', `${fmt(n)} events`, 'event-loop block per query, ms (monitorEventLoopDelay max)', blocks.join('; '));
+    const generic = measurePair(
+      () => f.toDataFrame(events),
+      () => f.logsFrame(events, types, 'A'),
+      runs
+    );
+    row(
+      '6 data source frames',
+      `${fmt(n)} events`,
+      `reference: toDataFrame(events) of @grafana/data, ms (median of ${runs})`,
+      fmt(generic.ours.median, 1),
+      `${fmt(generic.floor.median, 1)} (our logs frame)`,
+      'generic: one column per top-level key, nothing derived'
+    );
+    row(
+      '6 data source frames',
+      `${fmt(n)} events`,
+      'event-loop block per query, ms (monitorEventLoopDelay max)',
+      blocks.join('; ')
+    );
   }
   rmSync(dir, { recursive: true, force: true });
 }
@@ -359,13 +535,37 @@ if (want('frames')) {
 if (want('catchup')) {
   section('catchup');
   for (const n of (process.env.BENCH_CATCHUP ?? '10000,100000,1000000').split(',').map(Number)) {
-    const sim = await startSimulator({ port: 0, seed: 7, historyMs: 29 * 24 * HOUR, historyEvents: n, eventsPerSecond: 0 });
+    const sim = await startSimulator({
+      port: 0,
+      seed: 7,
+      historyMs: 29 * 24 * HOUR,
+      historyEvents: n,
+      eventsPerSecond: 0,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'bench-catchup-'));
     const t = Date.now();
-    const child = spawn(process.execPath, ['exporter/dist/main.js', '--web.listen-address', '127.0.0.1:0', '--state.file', join(dir, 's.json'), '--backfill', '30d', '--poll.max-window', '30d', '--poll.interval', '1h', '--log.level', 'debug'], {
-      env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        'exporter/dist/main.js',
+        '--web.listen-address',
+        '127.0.0.1:0',
+        '--state.file',
+        join(dir, 's.json'),
+        '--backfill',
+        '30d',
+        '--poll.max-window',
+        '30d',
+        '--poll.interval',
+        '1h',
+        '--log.level',
+        'debug',
+      ],
+      {
+        env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }
+    );
     let peak = 0;
     const sampler = setInterval(async () => {
       try {
@@ -377,7 +577,9 @@ if (want('catchup')) {
       let log = '';
       child.stderr.on('data', (d) => {
         log += d;
-        if (log.includes('"msg":"poll done"')) {resolve();}
+        if (log.includes('"msg":"poll done"')) {
+          resolve();
+        }
       });
     });
     const ms = Date.now() - t;
@@ -386,7 +588,14 @@ if (want('catchup')) {
     child.kill('SIGTERM');
     await exited;
     const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
-    row('2 catch-up', `${fmt(n)} events`, 's to count all; event requests; peak RSS', `${fmt(ms / 1000, 1)} s; ${fmt(requests)} req; ${fmt(peak / 2 ** 20)} MB`, `pages: ${fmt(Math.ceil(n / 1000))}`, `req/pages ${fmt(requests / Math.ceil(n / 1000), 2)} (target 1.00); RSS target < 200 MB`);
+    row(
+      '2 catch-up',
+      `${fmt(n)} events`,
+      's to count all; event requests; peak RSS',
+      `${fmt(ms / 1000, 1)} s; ${fmt(requests)} req; ${fmt(peak / 2 ** 20)} MB`,
+      `pages: ${fmt(Math.ceil(n / 1000))}`,
+      `req/pages ${fmt(requests / Math.ceil(n / 1000), 2)} (target 1.00); RSS target < 200 MB`
+    );
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -396,13 +605,26 @@ if (want('steady')) {
   section('steady');
   for (const rate of [5, 50, 100]) {
     let now = Date.UTC(2026, 0, 1);
-    const sim = await startSimulator({ port: 0, seed: 3, historyEvents: 0, eventsPerSecond: rate, lateFraction: 0, now: () => now });
-    const dir = mkdtempSync(join(tmpdir(), 'bench-steady-'));
-    const exporter = createExporter(loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, 's.json'), '--poll.interval', '30s', '--backfill', '0s'], { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }), {
-      logger: silentLogger,
+    const sim = await startSimulator({
+      port: 0,
+      seed: 3,
+      historyEvents: 0,
+      eventsPerSecond: rate,
+      lateFraction: 0,
       now: () => now,
-      client: { rateLimiter: null },
     });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-steady-'));
+    const exporter = createExporter(
+      loadConfig(
+        ['--emnify.url', sim.url, '--state.file', join(dir, 's.json'), '--poll.interval', '30s', '--backfill', '0s'],
+        { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
+      ),
+      {
+        logger: silentLogger,
+        now: () => now,
+        client: { rateLimiter: null },
+      }
+    );
     const cpu = process.cpuUsage();
     for (let poll = 0; poll < 120; poll++) {
       now += 30_000;
@@ -410,7 +632,14 @@ if (want('steady')) {
     }
     const used = process.cpuUsage(cpu);
     const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
-    row('3 steady state', `${rate} events/s, 30 s polls, 1 h`, 'event requests per hour; CPU s per hour (exporter + simulator)', `${fmt(requests)}; ${fmt((used.user + used.system) / 1e6, 1)} s`, '120 polls', `${fmt(requests / 120, 2)} req/poll (window = overlap 5 m + 30 s)`);
+    row(
+      '3 steady state',
+      `${rate} events/s, 30 s polls, 1 h`,
+      'event requests per hour; CPU s per hour (exporter + simulator)',
+      `${fmt(requests)}; ${fmt((used.user + used.system) / 1e6, 1)} s`,
+      '120 polls',
+      `${fmt(requests / 120, 2)} req/poll (window = overlap 5 m + 30 s)`
+    );
     await exporter.stop();
     await sim.close();
     rmSync(dir, { recursive: true, force: true });

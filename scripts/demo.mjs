@@ -16,12 +16,16 @@ const simOptions = { eventsPerSecond: 2, ...loadSimulatorOptions(process.env) };
 const sim = await startSimulator(simOptions);
 const config = loadConfig(
   [
-    '--emnify.url', sim.url,
-    '--web.listen-address', process.env.EXPORTER_LISTEN_ADDRESS ?? '127.0.0.1:8486',
+    '--emnify.url',
+    sim.url,
+    '--web.listen-address',
+    process.env.EXPORTER_LISTEN_ADDRESS ?? '127.0.0.1:8486',
     '--state.file', // A fresh state per demo: the simulator's events are new each run.
     process.env.EXPORTER_STATE_FILE ?? join(mkdtempSync(join(tmpdir(), 'emnify-events-demo-')), 'state.json'),
-    '--poll.interval', process.env.EXPORTER_POLL_INTERVAL ?? '10s',
-    '--poll.settle', '2s',
+    '--poll.interval',
+    process.env.EXPORTER_POLL_INTERVAL ?? '10s',
+    '--poll.settle',
+    '2s',
   ],
   { ...process.env, EMNIFY_APPLICATION_TOKEN: sim.applicationToken, EMNIFY_APPLICATION_TOKEN_FILE: '' }
 );

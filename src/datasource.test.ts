@@ -24,6 +24,8 @@ const templateSrv = {
 
 function settings(jsonData: EmnifyDataSourceOptions): DataSourceInstanceSettings<EmnifyDataSourceOptions> {
   return {
+    // Deprecated (removed in Grafana 13) but still required by the 12.4 type, and Grafana still sets it.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     id: 1,
     uid: 'emnify-test',
     type: 'emnify-events-datasource',
@@ -166,7 +168,8 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     const full = await run(make({ pageSize: 100, maxPages: 50 }), request([{ format: 'table' }]));
     expect(full.data[0].length).toBe(total);
     // Read newest first, so the cap left out the oldest events: the capped rows are the full read's first 200.
-    const ids = (f: { fields: Array<{ name: string; values: unknown[] }> }) => f.fields.find((x) => x.name === 'ID')!.values;
+    const ids = (f: { fields: Array<{ name: string; values: unknown[] }> }) =>
+      f.fields.find((x) => x.name === 'ID')!.values;
     expect(ids(frame)).toEqual(ids(full.data[0]).slice(0, 200));
     const times = full.data[0].fields[0].values as number[];
     expect(times[0]).toBeGreaterThanOrEqual(times[times.length - 1]);

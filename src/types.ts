@@ -42,8 +42,31 @@ export interface EmnifyQuery extends DataQuery {
 
 /** Every field of a saved query (dashboards are checked against it). */
 export const QUERY_FIELDS: ReadonlyArray<keyof EmnifyQuery> = [
-  'refId', 'hide', 'key', 'queryType', 'datasource', 'format', 'eventTypes', 'severity', 'source', 'alert', 'network', 'country', 'rat',
-  'description', 'endpoint', 'tags', 'iccid', 'imsi', 'imei', 'ipAddress', 'organisation', 'user', 'scope', 'scopeId', 'groupBy',
+  'refId',
+  'hide',
+  'key',
+  'queryType',
+  'datasource',
+  'format',
+  'eventTypes',
+  'severity',
+  'source',
+  'alert',
+  'network',
+  'country',
+  'rat',
+  'description',
+  'endpoint',
+  'tags',
+  'iccid',
+  'imsi',
+  'imei',
+  'ipAddress',
+  'organisation',
+  'user',
+  'scope',
+  'scopeId',
+  'groupBy',
 ];
 
 export const DEFAULT_QUERY: Partial<EmnifyQuery> = {

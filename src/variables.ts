@@ -1,12 +1,23 @@
 /** Template variable queries: event types, severities, sources, and values seen in the time range. */
 import { EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES } from '@emnify-events/client';
-import { CustomVariableSupport, DataQueryRequest, DataQueryResponse, MetricFindValue, createDataFrame, FieldType } from '@grafana/data';
+import {
+  CustomVariableSupport,
+  DataQueryRequest,
+  DataQueryResponse,
+  MetricFindValue,
+  createDataFrame,
+  FieldType,
+} from '@grafana/data';
 import { Observable, from } from 'rxjs';
 import type { DataSource } from './datasource';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import { EmnifyVariableQuery } from './types';
 
-export async function variableValues(ds: DataSource, query: EmnifyVariableQuery, range: { from: number; to: number }): Promise<MetricFindValue[]> {
+export async function variableValues(
+  ds: DataSource,
+  query: EmnifyVariableQuery,
+  range: { from: number; to: number }
+): Promise<MetricFindValue[]> {
   switch (query.kind) {
     case 'eventTypes':
       return (await ds.getEventTypes()).map((t) => ({ text: t.description, value: String(t.id) }));

@@ -20,7 +20,6 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 // What the validator points out about this plugin and we accept for now: it has no screenshots yet.
 const ACCEPTED_WARNINGS = ['plugin.json: info.screenshots: none declared (the plugin catalog shows them)'];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const copyOf = (value: Json): Json => JSON.parse(JSON.stringify(value));
 
@@ -55,7 +54,12 @@ describe('src/plugin.json', () => {
 
   it('keeps the application token server-side: templated auth body, GET-only API route, no secret in jsonData', () => {
     const [auth, api] = plugin.routes;
-    expect(auth).toMatchObject({ path: 'emnify-auth', method: 'POST', url: '{{ .JsonData.apiUrl }}/api/v1/authenticate', body: { application_token: '{{ .SecureJsonData.applicationToken }}' } });
+    expect(auth).toMatchObject({
+      path: 'emnify-auth',
+      method: 'POST',
+      url: '{{ .JsonData.apiUrl }}/api/v1/authenticate',
+      body: { application_token: '{{ .SecureJsonData.applicationToken }}' },
+    });
     expect(api).toMatchObject({ path: 'emnify-api', method: 'GET', url: '{{ .JsonData.apiUrl }}/api/v1' });
     expect(JSON.stringify(api)).not.toContain('SecureJsonData');
     for (const route of plugin.routes) {
@@ -71,13 +75,24 @@ describe('plugin.json schema rules reject a broken copy of src/plugin.json', () 
     ['top-level property missing', (p) => delete p.dependencies, ['(root): missing required property "dependencies"']],
     ['info property missing', (p) => delete p.info.keywords, ['info: missing required property "keywords"']],
     ['logo missing', (p) => delete p.info.logos.large, ['info.logos: missing required property "large"']],
-    ['grafanaDependency missing', (p) => delete p.dependencies.grafanaDependency, ['dependencies: missing required property "grafanaDependency"']],
+    [
+      'grafanaDependency missing',
+      (p) => delete p.dependencies.grafanaDependency,
+      ['dependencies: missing required property "grafanaDependency"'],
+    ],
     ['route without path', (p) => delete p.routes[1].path, ['routes[1]: missing required property "path"']],
-    ['include without type', (p) => (p.includes = [{ name: 'Overview' }]), ['includes[0]: missing required property "type"']],
+    [
+      'include without type',
+      (p) => (p.includes = [{ name: 'Overview' }]),
+      ['includes[0]: missing required property "type"'],
+    ],
     [
       'plugin dependency without name and type',
       (p) => (p.dependencies.plugins = [{ id: 'grafana-clock-panel' }]),
-      ['dependencies.plugins[0]: missing required property "name"', 'dependencies.plugins[0]: missing required property "type"'],
+      [
+        'dependencies.plugins[0]: missing required property "name"',
+        'dependencies.plugins[0]: missing required property "type"',
+      ],
     ],
     [
       'extension link without title',
@@ -90,65 +105,202 @@ describe('plugin.json schema rules reject a broken copy of src/plugin.json', () 
     ['unknown author key', (p) => (p.info.author.twitter = '@emnify'), ['info.author: unknown property "twitter"']],
     ['unknown build key', (p) => (p.info.build = { commit: 'abc' }), ['info.build: unknown property "commit"']],
     ['unknown link key', (p) => (p.info.links[0].title = 'API'), ['info.links[0]: unknown property "title"']],
-    ['misspelled logo size', (p) => ((p.info.logos.smal = p.info.logos.small), delete p.info.logos.small), ['info.logos: missing required property "small"', 'info.logos: unknown property "smal"']],
-    ['unknown screenshot key', (p) => (p.info.screenshots = [{ name: 'Logs', url: 'img/logs.png' }]), ['info.screenshots[0]: unknown property "url"']],
-    ['unknown dependencies key', (p) => (p.dependencies.grafana = '>=12.4.0'), ['dependencies: unknown property "grafana"']],
-    ['misspelled query option', (p) => (p.queryOptions = { maxDataPoint: true }), ['queryOptions: unknown property "maxDataPoint"']],
-    ['misspelled route key', (p) => ((p.routes[0].header = p.routes[0].headers), delete p.routes[0].headers), ['routes[0]: unknown property "header"']],
-    ['unknown tokenAuth key', (p) => (p.routes[1].tokenAuth = { url: 'https://login.example/token', scope: ['read'] }), ['routes[1].tokenAuth: unknown property "scope"']],
-    ['unknown jwtTokenAuth param', (p) => (p.routes[1].jwtTokenAuth = { params: { audience: 'x' } }), ['routes[1].jwtTokenAuth.params: unknown property "audience"']],
-    ['unknown urlParams key', (p) => (p.routes[1].urlParams = [{ name: 'q', value: 'x' }]), ['routes[1].urlParams[0]: unknown property "value"']],
-    ['unknown role key', (p) => (p.roles = [{ role: { name: 'Reader', displayName: 'Reader' }, grants: ['Viewer'] }]), ['roles[0].role: unknown property "displayName"']],
-    ['unknown role entry key', (p) => (p.roles = [{ role: { name: 'Reader' }, grant: ['Viewer'] }]), ['roles[0]: unknown property "grant"']],
-    ['unknown permission key', (p) => (p.iam = { permissions: [{ actions: 'datasources:read' }] }), ['iam.permissions[0]: unknown property "actions"']],
+    [
+      'misspelled logo size',
+      (p) => ((p.info.logos.smal = p.info.logos.small), delete p.info.logos.small),
+      ['info.logos: missing required property "small"', 'info.logos: unknown property "smal"'],
+    ],
+    [
+      'unknown screenshot key',
+      (p) => (p.info.screenshots = [{ name: 'Logs', url: 'img/logs.png' }]),
+      ['info.screenshots[0]: unknown property "url"'],
+    ],
+    [
+      'unknown dependencies key',
+      (p) => (p.dependencies.grafana = '>=12.4.0'),
+      ['dependencies: unknown property "grafana"'],
+    ],
+    [
+      'misspelled query option',
+      (p) => (p.queryOptions = { maxDataPoint: true }),
+      ['queryOptions: unknown property "maxDataPoint"'],
+    ],
+    [
+      'misspelled route key',
+      (p) => ((p.routes[0].header = p.routes[0].headers), delete p.routes[0].headers),
+      ['routes[0]: unknown property "header"'],
+    ],
+    [
+      'unknown tokenAuth key',
+      (p) => (p.routes[1].tokenAuth = { url: 'https://login.example/token', scope: ['read'] }),
+      ['routes[1].tokenAuth: unknown property "scope"'],
+    ],
+    [
+      'unknown jwtTokenAuth param',
+      (p) => (p.routes[1].jwtTokenAuth = { params: { audience: 'x' } }),
+      ['routes[1].jwtTokenAuth.params: unknown property "audience"'],
+    ],
+    [
+      'unknown urlParams key',
+      (p) => (p.routes[1].urlParams = [{ name: 'q', value: 'x' }]),
+      ['routes[1].urlParams[0]: unknown property "value"'],
+    ],
+    [
+      'unknown role key',
+      (p) => (p.roles = [{ role: { name: 'Reader', displayName: 'Reader' }, grants: ['Viewer'] }]),
+      ['roles[0].role: unknown property "displayName"'],
+    ],
+    [
+      'unknown role entry key',
+      (p) => (p.roles = [{ role: { name: 'Reader' }, grant: ['Viewer'] }]),
+      ['roles[0]: unknown property "grant"'],
+    ],
+    [
+      'unknown permission key',
+      (p) => (p.iam = { permissions: [{ actions: 'datasources:read' }] }),
+      ['iam.permissions[0]: unknown property "actions"'],
+    ],
     // value types
     ['boolean as string', (p) => (p.metrics = 'true'), ['metrics: must be a boolean, got string']],
     ['keywords as string', (p) => (p.info.keywords = 'emnify'), ['info.keywords: must be an array, got string']],
     ['info as null', (p) => (p.info = null), ['info: must be an object, got null']],
-    ['build time as string', (p) => (p.info.build = { time: '1700000000' }), ['info.build.time: must be a number, got string']],
-    ['route headers as object', (p) => (p.routes[0].headers = { 'Content-Type': 'application/json' }), ['routes[0].headers: must be an array, got object']],
+    [
+      'build time as string',
+      (p) => (p.info.build = { time: '1700000000' }),
+      ['info.build.time: must be a number, got string'],
+    ],
+    [
+      'route headers as object',
+      (p) => (p.routes[0].headers = { 'Content-Type': 'application/json' }),
+      ['routes[0].headers: must be an array, got object'],
+    ],
     ['route body as array', (p) => (p.routes[0].body = []), ['routes[0].body: must be an object, got array']],
     ['route url as number', (p) => (p.routes[1].url = 443), ['routes[1].url: must be a string, got number']],
     ['keyword as number', (p) => p.info.keywords.push(5), ['info.keywords[5]: must be a string, got number']],
     // allowed values
-    ['plugin type', (p) => (p.type = 'data-source'), ['type: "data-source" is not one of app, datasource, panel, renderer']],
-    ['state', (p) => (p.state = 'experimental'), ['state: "experimental" is not one of alpha, beta, stable, deprecated']],
-    ['include type', (p) => (p.includes = [{ type: 'folder' }]), ['includes[0].type: "folder" is not one of dashboard, page, panel, datasource']],
-    ['include role', (p) => (p.includes = [{ type: 'dashboard', role: 'Owner' }]), ['includes[0].role: "Owner" is not one of Admin, Editor, Viewer']],
+    [
+      'plugin type',
+      (p) => (p.type = 'data-source'),
+      ['type: "data-source" is not one of app, datasource, panel, renderer'],
+    ],
+    [
+      'state',
+      (p) => (p.state = 'experimental'),
+      ['state: "experimental" is not one of alpha, beta, stable, deprecated'],
+    ],
+    [
+      'include type',
+      (p) => (p.includes = [{ type: 'folder' }]),
+      ['includes[0].type: "folder" is not one of dashboard, page, panel, datasource'],
+    ],
+    [
+      'include role',
+      (p) => (p.includes = [{ type: 'dashboard', role: 'Owner' }]),
+      ['includes[0].role: "Owner" is not one of Admin, Editor, Viewer'],
+    ],
     [
       'plugin dependency type',
       (p) => (p.dependencies.plugins = [{ id: 'grafana-image-renderer', name: 'Renderer', type: 'renderer' }]),
-      ['dependencies.plugins[0].id: "grafana-image-renderer" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$', 'dependencies.plugins[0].type: "renderer" is not one of app, datasource, panel'],
+      [
+        'dependencies.plugins[0].id: "grafana-image-renderer" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$',
+        'dependencies.plugins[0].type: "renderer" is not one of app, datasource, panel',
+      ],
     ],
-    ['link target', (p) => (p.info.links[0].target = '_new'), ['info.links[0].target: "_new" is not one of _blank, _self, _parent, _top']],
+    [
+      'link target',
+      (p) => (p.info.links[0].target = '_new'),
+      ['info.links[0].target: "_new" is not one of _blank, _self, _parent, _top'],
+    ],
     // patterns
-    ['id with underscores', (p) => (p.id = 'emnify_events_datasource'), ['id: "emnify_events_datasource" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$']],
-    ['id with capitals', (p) => (p.id = 'Emnify-events-datasource'), ['id: "Emnify-events-datasource" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$']],
-    ['updated not ISO', (p) => (p.info.updated = '22.11.2026'), ['info.updated: "22.11.2026" does not match ^(\\d{4}-\\d{2}-\\d{2}|%TODAY%)$']],
-    ['version with v prefix', (p) => (p.info.version = 'v1.0.0'), ['info.version: "v1.0.0" does not match ^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)|(%VERSION%)$']],
-    ['version with leading zero', (p) => (p.info.version = '01.0.0'), ['info.version: "01.0.0" does not match ^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)|(%VERSION%)$']],
-    ['grafanaDependency with a space after the operator', (p) => (p.dependencies.grafanaDependency = '>= 12.4.0'), [expect.stringMatching(/^dependencies\.grafanaDependency: ">= 12\.4\.0" does not match \^/)]],
-    ['grafanaDependency as a word', (p) => (p.dependencies.grafanaDependency = 'latest'), [expect.stringMatching(/^dependencies\.grafanaDependency: "latest" does not match \^/)]],
-    ['grafanaVersion', (p) => (p.dependencies.grafanaVersion = '12.x.x.x'), ['dependencies.grafanaVersion: "12.x.x.x" does not match ^([0-9]+)(\\.[0-9x]+)?(\\.[0-9x])?$']],
-    ['pascalName', (p) => (p.pascalName = 'emnifyEvents'), ['pascalName: "emnifyEvents" does not match ^([A-Z][a-zA-Z]{1,62})$']],
+    [
+      'id with underscores',
+      (p) => (p.id = 'emnify_events_datasource'),
+      ['id: "emnify_events_datasource" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$'],
+    ],
+    [
+      'id with capitals',
+      (p) => (p.id = 'Emnify-events-datasource'),
+      ['id: "Emnify-events-datasource" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$'],
+    ],
+    [
+      'updated not ISO',
+      (p) => (p.info.updated = '22.11.2026'),
+      ['info.updated: "22.11.2026" does not match ^(\\d{4}-\\d{2}-\\d{2}|%TODAY%)$'],
+    ],
+    [
+      'version with v prefix',
+      (p) => (p.info.version = 'v1.0.0'),
+      ['info.version: "v1.0.0" does not match ^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)|(%VERSION%)$'],
+    ],
+    [
+      'version with leading zero',
+      (p) => (p.info.version = '01.0.0'),
+      ['info.version: "01.0.0" does not match ^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)|(%VERSION%)$'],
+    ],
+    [
+      'grafanaDependency with a space after the operator',
+      (p) => (p.dependencies.grafanaDependency = '>= 12.4.0'),
+      [expect.stringMatching(/^dependencies\.grafanaDependency: ">= 12\.4\.0" does not match \^/)],
+    ],
+    [
+      'grafanaDependency as a word',
+      (p) => (p.dependencies.grafanaDependency = 'latest'),
+      [expect.stringMatching(/^dependencies\.grafanaDependency: "latest" does not match \^/)],
+    ],
+    [
+      'grafanaVersion',
+      (p) => (p.dependencies.grafanaVersion = '12.x.x.x'),
+      ['dependencies.grafanaVersion: "12.x.x.x" does not match ^([0-9]+)(\\.[0-9x]+)?(\\.[0-9x])?$'],
+    ],
+    [
+      'pascalName',
+      (p) => (p.pascalName = 'emnifyEvents'),
+      ['pascalName: "emnifyEvents" does not match ^([A-Z][a-zA-Z]{1,62})$'],
+    ],
     [
       'exposed component id',
       (p) => (p.extensions = { exposedComponents: [{ id: 'emnify-events-datasource/picker' }] }),
-      ['extensions.exposedComponents[0].id: "emnify-events-datasource/picker" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)\\/[a-zA-Z0-9_-]+\\/v[0-9_.-]+$'],
+      [
+        'extensions.exposedComponents[0].id: "emnify-events-datasource/picker" does not match ^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)\\/[a-zA-Z0-9_-]+\\/v[0-9_.-]+$',
+      ],
     ],
     // sizes
     ['no keywords', (p) => (p.info.keywords = []), ['info.keywords: must have at least 1 item']],
-    ['short extension title', (p) => (p.extensions = { addedLinks: [{ targets: ['grafana/dashboard/panel/menu'], title: 'Open' }] }), ['extensions.addedLinks[0].title: must be at least 10 characters long']],
+    [
+      'short extension title',
+      (p) => (p.extensions = { addedLinks: [{ targets: ['grafana/dashboard/panel/menu'], title: 'Open' }] }),
+      ['extensions.addedLinks[0].title: must be at least 10 characters long'],
+    ],
     // formats
-    ['author email', (p) => (p.info.author.email = 'contributors'), ['info.author.email: "contributors" is not an email address']],
-    ['author url', (p) => (p.info.author.url = 'www.emnify.com'), ['info.author.url: "www.emnify.com" is not an absolute URI']],
-    ['link url', (p) => (p.info.links[0].url = 'docs.emnify.com/system-events'), ['info.links[0].url: "docs.emnify.com/system-events" is not an absolute URI']],
-    ['jwtTokenAuth url', (p) => (p.routes[1].jwtTokenAuth = { url: '/token' }), ['routes[1].jwtTokenAuth.url: "/token" is not an absolute URI']],
+    [
+      'author email',
+      (p) => (p.info.author.email = 'contributors'),
+      ['info.author.email: "contributors" is not an email address'],
+    ],
+    [
+      'author url',
+      (p) => (p.info.author.url = 'www.emnify.com'),
+      ['info.author.url: "www.emnify.com" is not an absolute URI'],
+    ],
+    [
+      'link url',
+      (p) => (p.info.links[0].url = 'docs.emnify.com/system-events'),
+      ['info.links[0].url: "docs.emnify.com/system-events" is not an absolute URI'],
+    ],
+    [
+      'jwtTokenAuth url',
+      (p) => (p.routes[1].jwtTokenAuth = { url: '/token' }),
+      ['routes[1].jwtTokenAuth.url: "/token" is not an absolute URI'],
+    ],
     // several problems at once, in document order
     [
       'several problems',
       (p) => ((p.type = 'source'), (p.info.logos.small = 1), (p.routes[0].method = ['POST'])),
-      ['type: "source" is not one of app, datasource, panel, renderer', 'info.logos.small: must be a string, got number', 'routes[0].method: must be a string, got array'],
+      [
+        'type: "source" is not one of app, datasource, panel, renderer',
+        'info.logos.small: must be a string, got number',
+        'routes[0].method: must be a string, got array',
+      ],
     ],
   ];
 
@@ -168,13 +320,18 @@ describe('plugin.json schema rules reject a broken copy of src/plugin.json', () 
     p.dependencies.plugins = [{ id: 'grafana-clock-panel', name: 'Clock', type: 'panel', version: '2.x' }];
     p.includes = [{ type: 'dashboard', name: 'Overview', path: 'dashboards/overview.json', extra: true }];
     p.enterpriseFeatures = { healthDiagnosticsErrors: true, somethingNew: 1 };
-    p.routes[1].tokenAuth = { url: 'https://login.example/token', params: { grant_type: 'client_credentials', audience: 'emnify' } };
+    p.routes[1].tokenAuth = {
+      url: 'https://login.example/token',
+      params: { grant_type: 'client_credentials', audience: 'emnify' },
+    };
     p.routes[1].jwtTokenAuth = { url: 'https://oauth2.example/token', scopes: ['read'], issuer: 'x' };
     p.routes[1].method = 'GET,HEAD';
     p.category = 'iot';
     p.state = 'beta';
     p.iam = { permissions: [{ action: 'datasources:read', scope: 'datasources:*' }], note: 'x' };
-    p.extensions = { addedLinks: [{ targets: ['grafana/explore/toolbar/action'], title: 'Open in emnify', icon: 'link' }] };
+    p.extensions = {
+      addedLinks: [{ targets: ['grafana/explore/toolbar/action'], title: 'Open in emnify', icon: 'link' }],
+    };
     expect(validatePluginJson(p)).toEqual([]);
   });
 });
@@ -185,7 +342,15 @@ describe('npm run build:plugin', () => {
   }, 200_000);
 
   it('produces dist/ as Grafana loads it', () => {
-    for (const file of ['module.js', 'module.js.map', 'plugin.json', 'img/logo.svg', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    for (const file of [
+      'module.js',
+      'module.js.map',
+      'plugin.json',
+      'img/logo.svg',
+      'README.md',
+      'CHANGELOG.md',
+      'LICENSE',
+    ]) {
       expect(existsSync(join(DIST, file))).toBe(true);
     }
     const built = JSON.parse(readFileSync(join(DIST, 'plugin.json'), 'utf8'));
@@ -229,30 +394,51 @@ describe('offline plugin-validator checks reject a broken plugin folder', () => 
   // The bundle names its sources webpack://<plugin id>/..., so a plugin built under another id says so there too.
   const rebuildAs = (id: string) => {
     editMeta((m) => (m.id = id));
-    editJson(join(dist, 'module.js.map'), (m) => (m.sources = m.sources.map((s: string) => s.replace('//emnify-events-datasource/', `//${id}/`))));
+    editJson(
+      join(dist, 'module.js.map'),
+      (m) => (m.sources = m.sources.map((s: string) => s.replace('//emnify-events-datasource/', `//${id}/`)))
+    );
   };
   const check = () => validatePluginDist(dist, root);
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'plugin-validator-'));
     dist = join(root, 'dist');
-    write(join(root, 'package.json'), JSON.stringify({ name: 'fixture', version: '1.2.3', license: 'Apache-2.0', scripts: { build: 'webpack -c ./webpack.config.ts --env production' } }));
-    write(join(root, '.config/webpack/webpack.config.ts'), '// Scaffolded by @grafana/create-plugin.\nexport default {};\n');
+    write(
+      join(root, 'package.json'),
+      JSON.stringify({
+        name: 'fixture',
+        version: '1.2.3',
+        license: 'Apache-2.0',
+        scripts: { build: 'webpack -c ./webpack.config.ts --env production' },
+      })
+    );
+    write(
+      join(root, '.config/webpack/webpack.config.ts'),
+      '// Scaffolded by @grafana/create-plugin.\nexport default {};\n'
+    );
     write(join(root, 'src/module.ts'), MODULE_TS);
     const meta = copyOf(plugin);
     meta.info.version = '1.2.3';
     meta.info.updated = '2026-01-31';
     write(join(dist, 'plugin.json'), JSON.stringify(meta, null, 2));
-    write(join(dist, 'module.js'), 'define(["@grafana/data"],function(){return {};});\n//# sourceMappingURL=module.js.map\n');
+    write(
+      join(dist, 'module.js'),
+      'define(["@grafana/data"],function(){return {};});\n//# sourceMappingURL=module.js.map\n'
+    );
     write(
       join(dist, 'module.js.map'),
       JSON.stringify({
         version: 3,
         file: 'module.js',
-        sources: ['webpack://emnify-events-datasource/external amd "@grafana/data"', 'webpack://emnify-events-datasource/webpack/bootstrap', 'webpack://emnify-events-datasource/./module.ts'],
+        sources: [
+          'webpack://emnify-events-datasource/external amd "@grafana/data"',
+          'webpack://emnify-events-datasource/webpack/bootstrap',
+          'webpack://emnify-events-datasource/./module.ts',
+        ],
         sourcesContent: ['module.exports = grafanaData;', '// bootstrap', MODULE_TS],
         mappings: '',
-      }),
+      })
     );
     cpSync(join(ROOT, 'src/README.md'), join(dist, 'README.md'));
     cpSync(join(ROOT, 'CHANGELOG.md'), join(dist, 'CHANGELOG.md'));
@@ -270,38 +456,137 @@ describe('offline plugin-validator checks reject a broken plugin folder', () => 
   const cases: Array<[string, () => void, string[]]> = [
     // plugin.json present, parseable and following the schema
     ['plugin.json missing', () => unlinkSync(join(dist, 'plugin.json')), ['plugin.json: missing']],
-    ['plugin.json not JSON', () => write(join(dist, 'plugin.json'), '{ "id": "emnify-events-datasource", }'), ['plugin.json: not valid JSON']],
-    ['schema violation', () => editMeta((m) => (m.info.logos.smal = 'img/logo.svg')), ['plugin.json: info.logos: unknown property "smal"']],
+    [
+      'plugin.json not JSON',
+      () => write(join(dist, 'plugin.json'), '{ "id": "emnify-events-datasource", }'),
+      ['plugin.json: not valid JSON'],
+    ],
+    [
+      'schema violation',
+      () => editMeta((m) => (m.info.logos.smal = 'img/logo.svg')),
+      ['plugin.json: info.logos: unknown property "smal"'],
+    ],
     // id, type and name
-    ['id with the wrong type suffix', () => rebuildAs('emnify-events-panel'), ['plugin.json: id: "emnify-events-panel" does not end with its type "-datasource"']],
-    ['id without a name part', () => rebuildAs('emnify-datasource'), ['plugin.json: id: "emnify-datasource" does not have the form <org>-<name>-<type>']],
-    ['name equal to the id', () => editMeta((m) => (m.name = m.id)), ['plugin.json: name: must be a human-friendly name, not the plugin id']],
+    [
+      'id with the wrong type suffix',
+      () => rebuildAs('emnify-events-panel'),
+      ['plugin.json: id: "emnify-events-panel" does not end with its type "-datasource"'],
+    ],
+    [
+      'id without a name part',
+      () => rebuildAs('emnify-datasource'),
+      ['plugin.json: id: "emnify-datasource" does not have the form <org>-<name>-<type>'],
+    ],
+    [
+      'name equal to the id',
+      () => editMeta((m) => (m.name = m.id)),
+      ['plugin.json: name: must be a human-friendly name, not the plugin id'],
+    ],
     // version and date
-    ['version placeholder left', () => editMeta((m) => (m.info.version = '%VERSION%')), ['plugin.json: info.version: "%VERSION%" is not a semantic version (MAJOR.MINOR.PATCH)']],
-    ['version with four parts', () => editMeta((m) => (m.info.version = '1.2.3.4')), ['plugin.json: info.version: "1.2.3.4" is not a semantic version (MAJOR.MINOR.PATCH)']],
-    ['version not the package version', () => editMeta((m) => (m.info.version = '1.2.4')), ['plugin.json: info.version: 1.2.4 differs from package.json version 1.2.3']],
-    ['date placeholder left', () => editMeta((m) => (m.info.updated = '%TODAY%')), ['plugin.json: info.updated: "%TODAY%" is not a calendar date (YYYY-MM-DD)']],
-    ['date that does not exist', () => editMeta((m) => (m.info.updated = '2026-02-30')), ['plugin.json: info.updated: "2026-02-30" is not a calendar date (YYYY-MM-DD)']],
+    [
+      'version placeholder left',
+      () => editMeta((m) => (m.info.version = '%VERSION%')),
+      ['plugin.json: info.version: "%VERSION%" is not a semantic version (MAJOR.MINOR.PATCH)'],
+    ],
+    [
+      'version with four parts',
+      () => editMeta((m) => (m.info.version = '1.2.3.4')),
+      ['plugin.json: info.version: "1.2.3.4" is not a semantic version (MAJOR.MINOR.PATCH)'],
+    ],
+    [
+      'version not the package version',
+      () => editMeta((m) => (m.info.version = '1.2.4')),
+      ['plugin.json: info.version: 1.2.4 differs from package.json version 1.2.3'],
+    ],
+    [
+      'date placeholder left',
+      () => editMeta((m) => (m.info.updated = '%TODAY%')),
+      ['plugin.json: info.updated: "%TODAY%" is not a calendar date (YYYY-MM-DD)'],
+    ],
+    [
+      'date that does not exist',
+      () => editMeta((m) => (m.info.updated = '2026-02-30')),
+      ['plugin.json: info.updated: "2026-02-30" is not a calendar date (YYYY-MM-DD)'],
+    ],
     // grafanaDependency as a semver range (the schema's pattern lets "=>" through)
-    ['grafanaDependency not a semver range', () => editMeta((m) => (m.dependencies.grafanaDependency = '>=12.4.0 =>13.0.0')), ['plugin.json: dependencies.grafanaDependency: ">=12.4.0 =>13.0.0" is not a valid semver range']],
+    [
+      'grafanaDependency not a semver range',
+      () => editMeta((m) => (m.dependencies.grafanaDependency = '>=12.4.0 =>13.0.0')),
+      ['plugin.json: dependencies.grafanaDependency: ">=12.4.0 =>13.0.0" is not a valid semver range'],
+    ],
     // backend, executable, alerting
-    ['backend without executable', () => editMeta((m) => (m.backend = true)), ['plugin.json: backend: true but no executable is declared']],
-    ['alerting without backend', () => editMeta((m) => (m.alerting = true)), ['plugin.json: alerting: true needs backend: true']],
+    [
+      'backend without executable',
+      () => editMeta((m) => (m.backend = true)),
+      ['plugin.json: backend: true but no executable is declared'],
+    ],
+    [
+      'alerting without backend',
+      () => editMeta((m) => (m.alerting = true)),
+      ['plugin.json: alerting: true needs backend: true'],
+    ],
     [
       'executable without backend or binary',
       () => editMeta((m) => (m.executable = 'gpx_emnify')),
-      ['plugin.json: executable: "gpx_emnify" is declared but backend is not true', 'plugin.json: executable: no backend binary gpx_emnify* in the plugin'],
+      [
+        'plugin.json: executable: "gpx_emnify" is declared but backend is not true',
+        'plugin.json: executable: no backend binary gpx_emnify* in the plugin',
+      ],
     ],
-    ['stray backend binary', () => write(join(dist, 'gpx_emnify_linux_amd64'), 'ELF'), ['gpx_emnify_linux_amd64: a backend binary, but plugin.json declares no executable']],
-    ['backend debug file', () => write(join(dist, 'standalone.txt'), '127.0.0.1:50051'), ['standalone.txt: backend debug file; the plugin would not start in production']],
-    ['nested plugin in a data source', () => cpSync(join(dist, 'plugin.json'), join(dist, 'panel/plugin.json')), ['panel/plugin.json: nested plugin, but only app plugins may bundle other plugins']],
+    [
+      'stray backend binary',
+      () => write(join(dist, 'gpx_emnify_linux_amd64'), 'ELF'),
+      ['gpx_emnify_linux_amd64: a backend binary, but plugin.json declares no executable'],
+    ],
+    [
+      'backend debug file',
+      () => write(join(dist, 'standalone.txt'), '127.0.0.1:50051'),
+      ['standalone.txt: backend debug file; the plugin would not start in production'],
+    ],
+    [
+      'nested plugin in a data source',
+      () => cpSync(join(dist, 'plugin.json'), join(dist, 'panel/plugin.json')),
+      ['panel/plugin.json: nested plugin, but only app plugins may bundle other plugins'],
+    ],
     // logo and screenshot paths
-    ['logo path starting with ./', () => editMeta((m) => (m.info.logos.small = './img/logo.svg')), ['plugin.json: info.logos.small: "./img/logo.svg" must not start with "." or "/" (write img/file.png)']],
-    ['logo path starting with /', () => editMeta((m) => (m.info.logos.large = '/img/logo.svg')), ['plugin.json: info.logos.large: "/img/logo.svg" must not start with "." or "/" (write img/file.png)']],
-    ['logo as a URL', () => editMeta((m) => (m.info.logos.large = 'https://www.emnify.com/logo.svg')), ['plugin.json: info.logos.large: "https://www.emnify.com/logo.svg" must be a path relative to plugin.json, not a URL']],
-    ['logo path empty', () => editMeta((m) => (m.info.logos.small = ' ')), ['plugin.json: info.logos.small: empty path']],
-    ['logo file missing', () => unlinkSync(join(dist, 'img/logo.svg')), ['plugin.json: info.logos.small: img/logo.svg does not exist', 'plugin.json: info.logos.large: img/logo.svg does not exist']],
-    ['logo not an image', () => write(join(dist, 'img/logo.svg'), 'emnify'), ['plugin.json: info.logos.small: img/logo.svg is not a PNG, JPEG, GIF or SVG image', 'plugin.json: info.logos.large: img/logo.svg is not a PNG, JPEG, GIF or SVG image']],
+    [
+      'logo path starting with ./',
+      () => editMeta((m) => (m.info.logos.small = './img/logo.svg')),
+      ['plugin.json: info.logos.small: "./img/logo.svg" must not start with "." or "/" (write img/file.png)'],
+    ],
+    [
+      'logo path starting with /',
+      () => editMeta((m) => (m.info.logos.large = '/img/logo.svg')),
+      ['plugin.json: info.logos.large: "/img/logo.svg" must not start with "." or "/" (write img/file.png)'],
+    ],
+    [
+      'logo as a URL',
+      () => editMeta((m) => (m.info.logos.large = 'https://www.emnify.com/logo.svg')),
+      [
+        'plugin.json: info.logos.large: "https://www.emnify.com/logo.svg" must be a path relative to plugin.json, not a URL',
+      ],
+    ],
+    [
+      'logo path empty',
+      () => editMeta((m) => (m.info.logos.small = ' ')),
+      ['plugin.json: info.logos.small: empty path'],
+    ],
+    [
+      'logo file missing',
+      () => unlinkSync(join(dist, 'img/logo.svg')),
+      [
+        'plugin.json: info.logos.small: img/logo.svg does not exist',
+        'plugin.json: info.logos.large: img/logo.svg does not exist',
+      ],
+    ],
+    [
+      'logo not an image',
+      () => write(join(dist, 'img/logo.svg'), 'emnify'),
+      [
+        'plugin.json: info.logos.small: img/logo.svg is not a PNG, JPEG, GIF or SVG image',
+        'plugin.json: info.logos.large: img/logo.svg is not a PNG, JPEG, GIF or SVG image',
+      ],
+    ],
     [
       'screenshot missing',
       () => editMeta((m) => (m.info.screenshots = [{ name: 'Logs', path: 'img/logs.png' }])),
@@ -309,47 +594,141 @@ describe('offline plugin-validator checks reject a broken plugin folder', () => 
     ],
     [
       'screenshot with the wrong extension',
-      () => (write(join(dist, 'img/logs.png'), readFileSync(join(dist, 'img/logo.svg'))), editMeta((m) => (m.info.screenshots = [{ name: 'Logs', path: 'img/logs.png' }]))),
+      () => (
+        write(join(dist, 'img/logs.png'), readFileSync(join(dist, 'img/logo.svg'))),
+        editMeta((m) => (m.info.screenshots = [{ name: 'Logs', path: 'img/logs.png' }]))
+      ),
       ['plugin.json: info.screenshots[0].path: img/logs.png holds SVG data but its extension .png says PNG'],
     ],
     // module.js and its source map
-    ['module.js missing', () => unlinkSync(join(dist, 'module.js')), ['module.js: missing (Grafana loads the plugin from it)']],
-    ['source map missing', () => unlinkSync(join(dist, 'module.js.map')), ['module.js: links the source map module.js.map, which is missing', 'module.js.map: missing (the plugin catalog wants the source map next to module.js)']],
+    [
+      'module.js missing',
+      () => unlinkSync(join(dist, 'module.js')),
+      ['module.js: missing (Grafana loads the plugin from it)'],
+    ],
+    [
+      'source map missing',
+      () => unlinkSync(join(dist, 'module.js.map')),
+      [
+        'module.js: links the source map module.js.map, which is missing',
+        'module.js.map: missing (the plugin catalog wants the source map next to module.js)',
+      ],
+    ],
     ['source map not JSON', () => write(join(dist, 'module.js.map'), '{'), ['module.js.map: not valid JSON']],
-    ['source map without sourcesContent', () => editJson(join(dist, 'module.js.map'), (m) => delete m.sourcesContent), ['module.js.map: not a version 3 source map with matching sources and sourcesContent']],
-    ['source changed after the build', () => write(join(root, 'src/module.ts'), "export const plugin = 'changed';\n"), ['module.js.map: src/module.ts differs from the source the bundle was built from']],
-    ['bundled source not in the tree', () => unlinkSync(join(root, 'src/module.ts')), ['module.js.map: src/module.ts is in the bundle but not in the source tree']],
-    ['Angular plugin', () => write(join(dist, 'module.js'), 'define(["app/plugins/sdk"],function(sdk){return {QueryCtrl:sdk.QueryCtrl};});\n//# sourceMappingURL=module.js.map\n'), ['module.js: uses the AngularJS plugin platform (QueryCtrl)', 'module.js: uses the AngularJS plugin platform (app/plugins/sdk)']],
+    [
+      'source map without sourcesContent',
+      () => editJson(join(dist, 'module.js.map'), (m) => delete m.sourcesContent),
+      ['module.js.map: not a version 3 source map with matching sources and sourcesContent'],
+    ],
+    [
+      'source changed after the build',
+      () => write(join(root, 'src/module.ts'), "export const plugin = 'changed';\n"),
+      ['module.js.map: src/module.ts differs from the source the bundle was built from'],
+    ],
+    [
+      'bundled source not in the tree',
+      () => unlinkSync(join(root, 'src/module.ts')),
+      ['module.js.map: src/module.ts is in the bundle but not in the source tree'],
+    ],
+    [
+      'Angular plugin',
+      () =>
+        write(
+          join(dist, 'module.js'),
+          'define(["app/plugins/sdk"],function(sdk){return {QueryCtrl:sdk.QueryCtrl};});\n//# sourceMappingURL=module.js.map\n'
+        ),
+      [
+        'module.js: uses the AngularJS plugin platform (QueryCtrl)',
+        'module.js: uses the AngularJS plugin platform (app/plugins/sdk)',
+      ],
+    ],
     [
       'tracking script',
-      () => write(join(dist, 'module.js'), 'define([],function(){var s="https://www.googletagmanager.com/gtag/js?id=G-1";return {};});\n//# sourceMappingURL=module.js.map\n'),
+      () =>
+        write(
+          join(dist, 'module.js'),
+          'define([],function(){var s="https://www.googletagmanager.com/gtag/js?id=G-1";return {};});\n//# sourceMappingURL=module.js.map\n'
+        ),
       ['module.js: tracking script https://www.googletagmanager.com/gtag/js?id=G-1'],
     ],
     // README, CHANGELOG, LICENSE
     ['README missing', () => unlinkSync(join(dist, 'README.md')), ['README.md: missing (the plugin catalog shows it)']],
     ['README empty', () => write(join(dist, 'README.md'), '\n  \n'), ['README.md: empty']],
-    ['README from the template', () => write(join(dist, 'README.md'), '# Grafana Data Source Plugin Template\n\nThis template is a starting point.\n'), ['README.md: still the create-plugin template']],
+    [
+      'README from the template',
+      () =>
+        write(join(dist, 'README.md'), '# Grafana Data Source Plugin Template\n\nThis template is a starting point.\n'),
+      ['README.md: still the create-plugin template'],
+    ],
     ['CHANGELOG missing', () => unlinkSync(join(dist, 'CHANGELOG.md')), ['CHANGELOG.md: missing']],
     ['CHANGELOG empty', () => write(join(dist, 'CHANGELOG.md'), ''), ['CHANGELOG.md: empty']],
     ['LICENSE missing', () => unlinkSync(join(dist, 'LICENSE')), ['LICENSE: missing']],
-    ['LICENSE not an accepted license', () => write(join(dist, 'LICENSE'), 'All rights reserved.\n'), ['LICENSE: not one of the licenses Grafana accepts for plugins (AGPL-3.0, LGPL-3.0, GPL-3.0, Apache-2.0, MIT, BSD)']],
-    ['LICENSE still the template', () => write(join(dist, 'LICENSE'), readFileSync(join(ROOT, 'LICENSE'), 'utf8').replace(/Copyright \d{4} .*/, 'Copyright {yyyy} {name of copyright owner}')), ['LICENSE: template placeholders left in the text ({yyyy}, {name of copyright owner})']],
-    ['LICENSE other than package.json says', () => editJson(join(root, 'package.json'), (p) => (p.license = 'MIT')), ['LICENSE: the text is Apache-2.0 but package.json declares MIT']],
+    [
+      'LICENSE not an accepted license',
+      () => write(join(dist, 'LICENSE'), 'All rights reserved.\n'),
+      [
+        'LICENSE: not one of the licenses Grafana accepts for plugins (AGPL-3.0, LGPL-3.0, GPL-3.0, Apache-2.0, MIT, BSD)',
+      ],
+    ],
+    [
+      'LICENSE still the template',
+      () =>
+        write(
+          join(dist, 'LICENSE'),
+          readFileSync(join(ROOT, 'LICENSE'), 'utf8').replace(
+            /Copyright \d{4} .*/,
+            'Copyright {yyyy} {name of copyright owner}'
+          )
+        ),
+      ['LICENSE: template placeholders left in the text ({yyyy}, {name of copyright owner})'],
+    ],
+    [
+      'LICENSE other than package.json says',
+      () => editJson(join(root, 'package.json'), (p) => (p.license = 'MIT')),
+      ['LICENSE: the text is Apache-2.0 but package.json declares MIT'],
+    ],
     // SVG files
     [
       'SVG with a script and an event handler',
-      () => write(join(dist, 'img/logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" onload="steal()"><script>steal()</script></svg>'),
+      () =>
+        write(
+          join(dist, 'img/logo.svg'),
+          '<svg xmlns="http://www.w3.org/2000/svg" onload="steal()"><script>steal()</script></svg>'
+        ),
       ['img/logo.svg: unsafe SVG, <script> element', 'img/logo.svg: unsafe SVG, event handler attribute onload'],
     ],
     [
       'SVG with external references',
-      () => write(join(dist, 'img/logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.example/p.png"/><rect style="fill:url(//cdn.example/x)"/></svg>'),
-      ['img/logo.svg: unsafe SVG, external reference https://tracker.example/p.png', 'img/logo.svg: unsafe SVG, external reference //cdn.example/x'],
+      () =>
+        write(
+          join(dist, 'img/logo.svg'),
+          '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.example/p.png"/><rect style="fill:url(//cdn.example/x)"/></svg>'
+        ),
+      [
+        'img/logo.svg: unsafe SVG, external reference https://tracker.example/p.png',
+        'img/logo.svg: unsafe SVG, external reference //cdn.example/x',
+      ],
     ],
-    ['SVG with a javascript: link', () => write(join(dist, 'img/logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:steal()"><rect/></a></svg>'), ['img/logo.svg: unsafe SVG, javascript: URL']],
+    [
+      'SVG with a javascript: link',
+      () =>
+        write(
+          join(dist, 'img/logo.svg'),
+          '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:steal()"><rect/></a></svg>'
+        ),
+      ['img/logo.svg: unsafe SVG, javascript: URL'],
+    ],
     // build tooling
-    ['no create-plugin webpack config', () => unlinkSync(join(root, '.config/webpack/webpack.config.ts')), ['.config/webpack/webpack.config.ts: not the create-plugin build tooling']],
-    ['grafana-toolkit script', () => editJson(join(root, 'package.json'), (p) => (p.scripts.build = 'grafana-toolkit plugin:build')), ['package.json: script "build" uses the retired grafana-toolkit']],
+    [
+      'no create-plugin webpack config',
+      () => unlinkSync(join(root, '.config/webpack/webpack.config.ts')),
+      ['.config/webpack/webpack.config.ts: not the create-plugin build tooling'],
+    ],
+    [
+      'grafana-toolkit script',
+      () => editJson(join(root, 'package.json'), (p) => (p.scripts.build = 'grafana-toolkit plugin:build')),
+      ['package.json: script "build" uses the retired grafana-toolkit'],
+    ],
     ['package.json missing', () => unlinkSync(join(root, 'package.json')), ['package.json: missing or not valid JSON']],
   ];
 
@@ -359,11 +738,31 @@ describe('offline plugin-validator checks reject a broken plugin folder', () => 
   });
 
   const warningCases: Array<[string, () => void, string[]]> = [
-    ['README with HTML comments', () => write(join(dist, 'README.md'), '# emnify Events\n\n<!-- TODO -->\nQuery events.\n'), ['README.md: contains HTML comments']],
-    ['README with developer jargon', () => write(join(dist, 'README.md'), '# emnify Events\n\nBuild with yarn on nodejs.\n'), ['README.md: developer jargon (yarn, nodejs); move build notes to a separate file']],
-    ['no description', () => editMeta((m) => delete m.info.description), ['plugin.json: info.description: empty (the plugin catalog searches it)']],
-    ['grafanaDependency pinned to one minor', () => editMeta((m) => (m.dependencies.grafanaDependency = '12.4.x')), ['plugin.json: dependencies.grafanaDependency: "12.4.x" only allows patch releases of Grafana 12.4']],
-    ['grafanaDependency pinned to one release', () => editMeta((m) => (m.dependencies.grafanaDependency = '12.4.0')), ['plugin.json: dependencies.grafanaDependency: "12.4.0" only allows Grafana 12.4.0']],
+    [
+      'README with HTML comments',
+      () => write(join(dist, 'README.md'), '# emnify Events\n\n<!-- TODO -->\nQuery events.\n'),
+      ['README.md: contains HTML comments'],
+    ],
+    [
+      'README with developer jargon',
+      () => write(join(dist, 'README.md'), '# emnify Events\n\nBuild with yarn on nodejs.\n'),
+      ['README.md: developer jargon (yarn, nodejs); move build notes to a separate file'],
+    ],
+    [
+      'no description',
+      () => editMeta((m) => delete m.info.description),
+      ['plugin.json: info.description: empty (the plugin catalog searches it)'],
+    ],
+    [
+      'grafanaDependency pinned to one minor',
+      () => editMeta((m) => (m.dependencies.grafanaDependency = '12.4.x')),
+      ['plugin.json: dependencies.grafanaDependency: "12.4.x" only allows patch releases of Grafana 12.4'],
+    ],
+    [
+      'grafanaDependency pinned to one release',
+      () => editMeta((m) => (m.dependencies.grafanaDependency = '12.4.0')),
+      ['plugin.json: dependencies.grafanaDependency: "12.4.0" only allows Grafana 12.4.0'],
+    ],
   ];
 
   it.each(warningCases)('warns: %s', (_name, breakIt, expected) => {

@@ -37,8 +37,17 @@ interface Panel {
 
 const dashboards = readdirSync(join(ROOT, 'dashboards'))
   .filter((f) => f.endsWith('.json'))
-  .map((f) => ({ file: f, json: JSON.parse(read(`dashboards/${f}`)) as { uid: string; panels: Panel[]; templating: { list: Array<{ name: string }> } } }));
-const datasourceUids = (parse(read('provisioning/datasources/datasources.yml')) as { datasources: Array<{ uid: string }> }).datasources.map((d) => d.uid);
+  .map((f) => ({
+    file: f,
+    json: JSON.parse(read(`dashboards/${f}`)) as {
+      uid: string;
+      panels: Panel[];
+      templating: { list: Array<{ name: string }> };
+    },
+  }));
+const datasourceUids = (
+  parse(read('provisioning/datasources/datasources.yml')) as { datasources: Array<{ uid: string }> }
+).datasources.map((d) => d.uid);
 
 /** Every PromQL expression of every dashboard, with Grafana's variables substituted. */
 function dashboardExpressions(): Array<{ where: string; expr: string }> {
@@ -49,7 +58,11 @@ function dashboardExpressions(): Array<{ where: string; expr: string }> {
         if (t.expr) {
           out.push({
             where: `${file}: ${panel.title}`,
-            expr: t.expr.replace(/\$__range/g, '1h').replace(/\$__rate_interval/g, '30s').replace(/\$__interval/g, '5s').replace(/\$(country|operator)/g, '.*'),
+            expr: t.expr
+              .replace(/\$__range/g, '1h')
+              .replace(/\$__rate_interval/g, '30s')
+              .replace(/\$__interval/g, '5s')
+              .replace(/\$(country|operator)/g, '.*'),
           });
         }
       }
@@ -58,9 +71,11 @@ function dashboardExpressions(): Array<{ where: string; expr: string }> {
   return out;
 }
 
-const rules = (parse(read('provisioning/prometheus/rules/emnify-events.yml')) as { groups: Array<{ rules: Array<{ alert: string; expr: string; annotations: Record<string, string> }> }> }).groups.flatMap(
-  (g) => g.rules
-);
+const rules = (
+  parse(read('provisioning/prometheus/rules/emnify-events.yml')) as {
+    groups: Array<{ rules: Array<{ alert: string; expr: string; annotations: Record<string, string> }> }>;
+  }
+).groups.flatMap((g) => g.rules);
 
 describe('dashboards', () => {
   it('query the emnify plugin only with fields and values it understands', () => {
@@ -86,29 +101,37 @@ describe('dashboards', () => {
     expect(checked).toBeGreaterThan(5);
   });
 
-  it.each(dashboards.map((d) => [d.file, d.json] as const))('%s uses provisioned data sources and only its own variables', (_file, json) => {
-    const variables = new Set(json.templating.list.map((v) => v.name));
-    expect(json.uid).toMatch(/^emnify-/);
-    for (const panel of json.panels.filter((p) => p.type !== 'row')) {
-      expect(datasourceUids).toContain(panel.datasource?.uid);
-      expect(panel.description).toBeTruthy();
-      for (const t of panel.targets ?? []) {
-        expect(datasourceUids).toContain(t.datasource?.uid);
-        const { datasource: _ds, ...query } = t;
-        const used = [...JSON.stringify(query).matchAll(/\$(\w+)/g)].map((m) => m[1]).filter((v) => !v.startsWith('__'));
-        for (const v of used) {
-          expect(variables).toContain(v);
+  it.each(dashboards.map((d) => [d.file, d.json] as const))(
+    '%s uses provisioned data sources and only its own variables',
+    (_file, json) => {
+      const variables = new Set(json.templating.list.map((v) => v.name));
+      expect(json.uid).toMatch(/^emnify-/);
+      for (const panel of json.panels.filter((p) => p.type !== 'row')) {
+        expect(datasourceUids).toContain(panel.datasource?.uid);
+        expect(panel.description).toBeTruthy();
+        for (const t of panel.targets ?? []) {
+          expect(datasourceUids).toContain(t.datasource?.uid);
+          const { datasource: _ds, ...query } = t;
+          const used = [...JSON.stringify(query).matchAll(/\$(\w+)/g)]
+            .map((m) => m[1])
+            .filter((v) => !v.startsWith('__'));
+          for (const v of used) {
+            expect(variables).toContain(v);
+          }
+          // No hard-coded instances: the same dashboard serves every exporter and every emnify account.
+          expect(JSON.stringify(query)).not.toMatch(/instance=|localhost|\d+\.\d+\.\d+\.\d+|:\d{4}/);
         }
-        // No hard-coded instances: the same dashboard serves every exporter and every emnify account.
-        expect(JSON.stringify(query)).not.toMatch(/instance=|localhost|\d+\.\d+\.\d+\.\d+|:\d{4}/);
       }
     }
-  });
+  );
 });
 
 describe('docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml')) as {
-    services: Record<string, { environment?: Record<string, string>; volumes?: string[]; ports?: string[]; build?: { dockerfile: string } }>;
+    services: Record<
+      string,
+      { environment?: Record<string, string>; volumes?: string[]; ports?: string[]; build?: { dockerfile: string } }
+    >;
   };
   const exporterEnv = new Set(Object.values(SETTINGS).map((s) => s.env));
   const simulatorSource = read('packages/simulator/src/config.ts');
@@ -123,12 +146,18 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives Grafana the plugin, its secret and the API URL the exporter uses', () => {
-    const grafana = compose.services.grafana as { environment: Record<string, string>; volumes: string[]; secrets: string[] };
+    const grafana = compose.services.grafana as {
+      environment: Record<string, string>;
+      volumes: string[];
+      secrets: string[];
+    };
     expect(grafana.volumes).toContain('./dist:/var/lib/grafana/plugins/emnify-events-datasource:ro');
     expect(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe('emnify-events-datasource');
     expect(grafana.environment.EMNIFY_API_URL).toBe(compose.services.exporter.environment?.EMNIFY_API_URL);
     expect(grafana.secrets).toEqual(['emnify_application_token']);
-    expect(read('provisioning/datasources/datasources.yml')).toContain('applicationToken: $__file{/run/secrets/emnify_application_token}');
+    expect(read('provisioning/datasources/datasources.yml')).toContain(
+      'applicationToken: $__file{/run/secrets/emnify_application_token}'
+    );
   });
 
   it('mounts files that exist and uses the ports the code defaults to', () => {
@@ -169,7 +198,11 @@ withProm('Prometheus configuration and rules', () => {
       ['test', 'rules', 'provisioning/prometheus/rules/tests/emnify-events.test.yml'],
     ]) {
       const r = spawnSync('promtool', args, { cwd: ROOT, encoding: 'utf8' });
-      expect({ args, status: r.status, out: r.status === 0 ? '' : r.stdout + r.stderr }).toEqual({ args, status: 0, out: '' });
+      expect({ args, status: r.status, out: r.status === 0 ? '' : r.stdout + r.stderr }).toEqual({
+        args,
+        status: 0,
+        out: '',
+      });
     }
   });
 
@@ -183,7 +216,6 @@ withProm('Prometheus configuration and rules', () => {
   });
 });
 
-
 withProm('the stack on loopback: simulator → exporter → Prometheus', () => {
   let sim: RunningSimulator;
   let exporter: Exporter;
@@ -193,15 +225,39 @@ withProm('the stack on loopback: simulator → exporter → Prometheus', () => {
 
   const query = async (expr: string) => {
     const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    return (await res.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+    return (await res.json()) as {
+      status: string;
+      error?: string;
+      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 12, historyMs: 2 * 3_600_000, historyEvents: 4000, eventsPerSecond: 10, faults: { errorRate: 0.05 } });
+    sim = await startSimulator({
+      port: 0,
+      seed: 12,
+      historyMs: 2 * 3_600_000,
+      historyEvents: 4000,
+      eventsPerSecond: 10,
+      faults: { errorRate: 0.05 },
+    });
     dir = mkdtempSync(join(tmpdir(), 'emnify-stack-'));
     exporter = createExporter(
       loadConfig(
-        ['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), '--web.listen-address', '127.0.0.1:0', '--poll.interval', '1s', '--poll.settle', '1s', '--backfill', '3h'],
+        [
+          '--emnify.url',
+          sim.url,
+          '--state.file',
+          join(dir, 'state.json'),
+          '--web.listen-address',
+          '127.0.0.1:0',
+          '--poll.interval',
+          '1s',
+          '--poll.settle',
+          '1s',
+          '--backfill',
+          '3h',
+        ],
         { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
       ),
       { logger: silentLogger, client: { retry: { baseDelayMs: 10, maxDelayMs: 50 } } }
@@ -217,7 +273,15 @@ withProm('the stack on loopback: simulator → exporter → Prometheus', () => {
     writeFileSync(join(dir, 'prometheus.yml'), shipped);
     const port = await freePort();
     promUrl = `http://127.0.0.1:${port}`;
-    prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    prom = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: 'ignore' }
+    );
     // Wait for data and for rates over a few scrapes.
     for (let i = 0; i < 120; i++) {
       await new Promise((r) => setTimeout(r, 500));
@@ -247,12 +311,15 @@ withProm('the stack on loopback: simulator → exporter → Prometheus', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(dashboardExpressions().map((e) => [e.where, e.expr]))('dashboard query "%s" is valid and returns data', async (_where, expr) => {
-    const r = await query(expr);
-    expect(r.error).toBeUndefined();
-    expect(r.status).toBe('success');
-    expect(r.data.result.length).toBeGreaterThan(0);
-  });
+  it.each(dashboardExpressions().map((e) => [e.where, e.expr]))(
+    'dashboard query "%s" is valid and returns data',
+    async (_where, expr) => {
+      const r = await query(expr);
+      expect(r.error).toBeUndefined();
+      expect(r.status).toBe('success');
+      expect(r.data.result.length).toBeGreaterThan(0);
+    }
+  );
 
   it.each(rules.map((r) => [r.alert, r.expr]))('alert rule %s executes', async (_alert, expr) => {
     const r = await query(expr);

@@ -75,7 +75,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.post('/datastreamer', express.json({ limit: '20mb', type: () => true }), (req: Request, res: Response) => {
     if (!deps.dataStreamerToken) {
-      res.status(404).json({ error: 'The Data Streamer endpoint is off: set EXPORTER_DATASTREAMER_TOKEN(_FILE) to enable it.' });
+      res
+        .status(404)
+        .json({ error: 'The Data Streamer endpoint is off: set EXPORTER_DATASTREAMER_TOKEN(_FILE) to enable it.' });
       return;
     }
     const header = req.headers.authorization ?? '';
@@ -109,12 +111,17 @@ export function createApp(deps: AppDeps): Express {
     try {
       result = deps.ledger.ingest(events, 'push');
     } catch (err) {
-      deps.logger.error('could not persist pushed events; the Data Streamer will retry', { error: (err as Error).message });
+      deps.logger.error('could not persist pushed events; the Data Streamer will retry', {
+        error: (err as Error).message,
+      });
       res.status(503).json({ error: 'Could not persist the events; retry.' });
       return;
     }
     deps.metrics.pushReceived('accepted');
-    deps.metrics.pageDone({ duplicates: result.duplicates + result.outsideWindow, newestEventTime: Math.max(...events.map((e) => e.time)) }, 'push');
+    deps.metrics.pageDone(
+      { duplicates: result.duplicates + result.outsideWindow, newestEventTime: Math.max(...events.map((e) => e.time)) },
+      'push'
+    );
     res.json({ ...result, invalid });
   });
 

@@ -47,24 +47,109 @@ interface Setting {
 
 /** Every setting, in the order of the README's table. */
 export const SETTINGS = {
-  apiUrl: { env: 'EMNIFY_API_URL', flag: '--emnify.url', default: 'https://cdn.emnify.net', help: 'emnify API base URL' },
-  token: { env: 'EMNIFY_APPLICATION_TOKEN', flag: '', help: 'the application token (no flag: a token in argv is visible to every local user)' },
-  tokenFile: { env: 'EMNIFY_APPLICATION_TOKEN_FILE', flag: '--emnify.token-file', help: 'file holding the application token (Docker secrets)' },
-  listen: { env: 'EXPORTER_LISTEN_ADDRESS', flag: '--web.listen-address', default: ':8486', help: 'address to serve /metrics on' },
-  webConfig: { env: 'EXPORTER_WEB_CONFIG_FILE', flag: '--web.config.file', help: 'exporter-toolkit web-config.yml (TLS, basic auth)' },
-  pollInterval: { env: 'EXPORTER_POLL_INTERVAL', flag: '--poll.interval', default: '30s', help: 'time between polls of the Event API' },
-  stateFile: { env: 'EXPORTER_STATE_FILE', flag: '--state.file', default: './emnify-exporter-state.json', help: 'where the state lives' },
-  backfill: { env: 'EXPORTER_BACKFILL', flag: '--backfill', default: '1h', help: 'how far back the very first start counts' },
-  overlap: { env: 'EXPORTER_POLL_OVERLAP', flag: '--poll.overlap', default: '5m', help: 'how far each poll reaches back before the watermark' },
-  settle: { env: 'EXPORTER_POLL_SETTLE', flag: '--poll.settle', default: '10s', help: 'how far behind now each poll ends' },
-  maxWindow: { env: 'EXPORTER_POLL_MAX_WINDOW', flag: '--poll.max-window', default: '1d', help: 'longest window of one poll (catch-up step)' },
-  maxWindowEvents: { env: 'EXPORTER_POLL_MAX_WINDOW_EVENTS', flag: '--poll.max-window-events', default: '20000', help: 'most events past the watermark in one window (the overlap is read whole on top); denser windows are shortened' },
-  pageSize: { env: 'EXPORTER_PAGE_SIZE', flag: '--poll.page-size', default: '1000', help: 'per_page asked of the API (it may clamp)' },
-  pageConcurrency: { env: 'EXPORTER_PAGE_CONCURRENCY', flag: '--poll.page-concurrency', default: '2', help: 'pages fetched in parallel' },
-  dropLabels: { env: 'EXPORTER_DROP_LABELS', flag: '--labels.drop', default: '', help: 'labels to drop: operator, country or both (comma-separated)' },
-  eventTypes: { env: 'EXPORTER_EVENT_TYPES', flag: '--events.types', default: '', help: 'event type ids to count, comma-separated (empty: all)' },
-  dsToken: { env: 'EXPORTER_DATASTREAMER_TOKEN', flag: '', help: 'bearer token the Data Streamer sends to POST /datastreamer' },
-  dsTokenFile: { env: 'EXPORTER_DATASTREAMER_TOKEN_FILE', flag: '--datastreamer.token-file', help: 'file holding that token' },
+  apiUrl: {
+    env: 'EMNIFY_API_URL',
+    flag: '--emnify.url',
+    default: 'https://cdn.emnify.net',
+    help: 'emnify API base URL',
+  },
+  token: {
+    env: 'EMNIFY_APPLICATION_TOKEN',
+    flag: '',
+    help: 'the application token (no flag: a token in argv is visible to every local user)',
+  },
+  tokenFile: {
+    env: 'EMNIFY_APPLICATION_TOKEN_FILE',
+    flag: '--emnify.token-file',
+    help: 'file holding the application token (Docker secrets)',
+  },
+  listen: {
+    env: 'EXPORTER_LISTEN_ADDRESS',
+    flag: '--web.listen-address',
+    default: ':8486',
+    help: 'address to serve /metrics on',
+  },
+  webConfig: {
+    env: 'EXPORTER_WEB_CONFIG_FILE',
+    flag: '--web.config.file',
+    help: 'exporter-toolkit web-config.yml (TLS, basic auth)',
+  },
+  pollInterval: {
+    env: 'EXPORTER_POLL_INTERVAL',
+    flag: '--poll.interval',
+    default: '30s',
+    help: 'time between polls of the Event API',
+  },
+  stateFile: {
+    env: 'EXPORTER_STATE_FILE',
+    flag: '--state.file',
+    default: './emnify-exporter-state.json',
+    help: 'where the state lives',
+  },
+  backfill: {
+    env: 'EXPORTER_BACKFILL',
+    flag: '--backfill',
+    default: '1h',
+    help: 'how far back the very first start counts',
+  },
+  overlap: {
+    env: 'EXPORTER_POLL_OVERLAP',
+    flag: '--poll.overlap',
+    default: '5m',
+    help: 'how far each poll reaches back before the watermark',
+  },
+  settle: {
+    env: 'EXPORTER_POLL_SETTLE',
+    flag: '--poll.settle',
+    default: '10s',
+    help: 'how far behind now each poll ends',
+  },
+  maxWindow: {
+    env: 'EXPORTER_POLL_MAX_WINDOW',
+    flag: '--poll.max-window',
+    default: '1d',
+    help: 'longest window of one poll (catch-up step)',
+  },
+  maxWindowEvents: {
+    env: 'EXPORTER_POLL_MAX_WINDOW_EVENTS',
+    flag: '--poll.max-window-events',
+    default: '20000',
+    help: 'most events past the watermark in one window (the overlap is read whole on top); denser windows are shortened',
+  },
+  pageSize: {
+    env: 'EXPORTER_PAGE_SIZE',
+    flag: '--poll.page-size',
+    default: '1000',
+    help: 'per_page asked of the API (it may clamp)',
+  },
+  pageConcurrency: {
+    env: 'EXPORTER_PAGE_CONCURRENCY',
+    flag: '--poll.page-concurrency',
+    default: '2',
+    help: 'pages fetched in parallel',
+  },
+  dropLabels: {
+    env: 'EXPORTER_DROP_LABELS',
+    flag: '--labels.drop',
+    default: '',
+    help: 'labels to drop: operator, country or both (comma-separated)',
+  },
+  eventTypes: {
+    env: 'EXPORTER_EVENT_TYPES',
+    flag: '--events.types',
+    default: '',
+    help: 'event type ids to count, comma-separated (empty: all)',
+  },
+  dsToken: {
+    env: 'EXPORTER_DATASTREAMER_TOKEN',
+    flag: '',
+    help: 'bearer token the Data Streamer sends to POST /datastreamer',
+  },
+  dsTokenFile: {
+    env: 'EXPORTER_DATASTREAMER_TOKEN_FILE',
+    flag: '--datastreamer.token-file',
+    help: 'file holding that token',
+  },
   logLevel: { env: 'EXPORTER_LOG_LEVEL', flag: '--log.level', default: 'info', help: 'debug, info, warn or error' },
 } satisfies Record<string, Setting>;
 
@@ -74,7 +159,11 @@ function parseArgs(argv: string[]): { values: Map<string, string>; checkOnly: bo
   const values = new Map<string, string>();
   let checkOnly = false;
   let help = false;
-  const known = new Set(Object.values(SETTINGS).map((s: Setting) => s.flag).filter(Boolean));
+  const known = new Set(
+    Object.values(SETTINGS)
+      .map((s: Setting) => s.flag)
+      .filter(Boolean)
+  );
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--config.check') {
@@ -101,9 +190,15 @@ function parseArgs(argv: string[]): { values: Map<string, string>; checkOnly: bo
 
 export function usage(): string {
   const rows = Object.values(SETTINGS).map(
-    (s: Setting) => `  ${(s.flag || '(env only)').padEnd(26)} ${s.env.padEnd(34)} ${s.help}${s.default !== undefined && s.default !== '' ? ` (default ${s.default})` : ''}`
+    (s: Setting) =>
+      `  ${(s.flag || '(env only)').padEnd(26)} ${s.env.padEnd(34)} ${s.help}${s.default !== undefined && s.default !== '' ? ` (default ${s.default})` : ''}`
   );
-  return ['Usage: emnify-events-exporter [flags]', '', ...rows, '  --config.check             validate the configuration and exit'].join('\n');
+  return [
+    'Usage: emnify-events-exporter [flags]',
+    '',
+    ...rows,
+    '  --config.check             validate the configuration and exit',
+  ].join('\n');
 }
 
 export function parseListenAddress(text: string, name: string): { host: string; port: number } {
@@ -116,11 +211,19 @@ export function parseListenAddress(text: string, name: string): { host: string; 
 }
 
 /** Loads the configuration from flags (first) and environment. Throws ConfigError naming the setting. */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ExporterConfig & { help: boolean } {
+export function loadConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')
+): ExporterConfig & { help: boolean } {
   const args = parseArgs(argv);
   const raw = (key: Key): string | undefined => {
     const s: Setting = SETTINGS[key];
-    return (s.flag ? args.values.get(s.flag) : undefined) ?? (env[s.env] !== undefined && env[s.env] !== '' ? env[s.env] : undefined) ?? s.default;
+    return (
+      (s.flag ? args.values.get(s.flag) : undefined) ??
+      (env[s.env] !== undefined && env[s.env] !== '' ? env[s.env] : undefined) ??
+      s.default
+    );
   };
   const name = (key: Key) => (SETTINGS[key].flag ? `${SETTINGS[key].env} (${SETTINGS[key].flag})` : SETTINGS[key].env);
   const duration = (key: Key, min: number): number => {
@@ -155,7 +258,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, readFile: (pa
       try {
         text = readFile(file);
       } catch (err) {
-        throw new ConfigError(`${name(fileKey)}: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        throw new ConfigError(
+          `${name(fileKey)}: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+        );
       }
       const token = text.trim();
       if (!token) {
@@ -203,7 +308,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, readFile: (pa
       return Number(s);
     });
   if (eventTypes.length > 6) {
-    throw new ConfigError(`${name('eventTypes')}: ${eventTypes.length} ids given; the emnify API filters at most 6 types`);
+    throw new ConfigError(
+      `${name('eventTypes')}: ${eventTypes.length} ids given; the emnify API filters at most 6 types`
+    );
   }
   const logLevel = raw('logLevel')!;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
@@ -241,5 +348,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, readFile: (pa
 /** The effective configuration for the start-up log line: secrets replaced by whether they are set. */
 export function describeConfig(config: ExporterConfig): Record<string, unknown> {
   const { applicationToken, dataStreamerToken, ...rest } = config;
-  return { ...rest, applicationToken: applicationToken ? '<set>' : '<unset>', dataStreamerToken: dataStreamerToken ? '<set>' : '<unset>' };
+  return {
+    ...rest,
+    applicationToken: applicationToken ? '<set>' : '<unset>',
+    dataStreamerToken: dataStreamerToken ? '<set>' : '<unset>',
+  };
 }

@@ -39,7 +39,13 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   const logger = deps.logger;
   const webConfig: WebConfig = config.webConfigFile ? loadWebConfig(config.webConfigFile) : { basicAuthUsers: {} };
 
-  const { state: initial, journal, loaded, replayed, tornBytes } = openState(config.stateFile, () => ({
+  const {
+    state: initial,
+    journal,
+    loaded,
+    replayed,
+    tornBytes,
+  } = openState(config.stateFile, () => ({
     watermark: now() - config.backfillMs,
     ids: [],
     counts: emptyCounts(),
@@ -52,7 +58,9 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     journal_deltas: replayed,
   });
   if (tornBytes > 0) {
-    logger.warn('dropped the torn last line of the state journal: an append cut short by a crash, never published', { bytes: tornBytes });
+    logger.warn('dropped the torn last line of the state journal: an append cut short by a crash, never published', {
+      bytes: tornBytes,
+    });
   }
 
   let metrics: ExporterMetrics | undefined;
@@ -76,9 +84,12 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     },
     onCommit: (delta) => metrics?.committed(delta),
     onCompactionError: (err) =>
-      logger.warn('could not compact the state (the committed deltas are safe in the journal, which keeps growing until a compaction succeeds)', {
-        error: err.message,
-      }),
+      logger.warn(
+        'could not compact the state (the committed deltas are safe in the journal, which keeps growing until a compaction succeeds)',
+        {
+          error: err.message,
+        }
+      ),
   });
   metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION });
 
@@ -134,12 +145,20 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     start: () =>
       new Promise((resolve, reject) => {
         server = webConfig.tls
-          ? createHttpsServer({ cert: webConfig.tls.cert, key: webConfig.tls.key, minVersion: webConfig.tls.minVersion }, app)
+          ? createHttpsServer(
+              { cert: webConfig.tls.cert, key: webConfig.tls.key, minVersion: webConfig.tls.minVersion },
+              app
+            )
           : createHttpServer(app);
         server.once('error', reject);
         server.listen(config.listen.port, config.listen.host || undefined, () => {
           const address = server!.address() as AddressInfo;
-          logger.info('listening', { address: address.address, port: address.port, tls: !!webConfig.tls, basic_auth: Object.keys(webConfig.basicAuthUsers).length > 0 });
+          logger.info('listening', {
+            address: address.address,
+            port: address.port,
+            tls: !!webConfig.tls,
+            basic_auth: Object.keys(webConfig.basicAuthUsers).length > 0,
+          });
           poller.start();
           resolve(address);
         });
@@ -150,7 +169,9 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
         // Everything committed is durable already; this only folds the journal into the base.
         ledger.compact();
       } catch (err) {
-        logger.error('could not compact the state at shutdown (the journal keeps it)', { error: (err as Error).message });
+        logger.error('could not compact the state at shutdown (the journal keeps it)', {
+          error: (err as Error).message,
+        });
       }
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections?.();

@@ -4,7 +4,16 @@
  * for random sequences of pages, window completions, compactions and restarts, what a restart loads
  * equals what the ledger holds in memory.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmnifyEvent } from '@emnify-events/client';
@@ -16,12 +25,20 @@ import { JournalOptions, JournalStep, OpenedState, journalPathOf, openState } fr
 import { labelKey } from './labels';
 import { Ledger, LedgerStore } from './ledger';
 import { silentLogger } from './logger';
-import { ExporterState, ReplayState, StateDelta, StateError, applyDelta, fromReplayState, toReplayState } from './state';
-
+import {
+  ExporterState,
+  ReplayState,
+  StateDelta,
+  StateError,
+  applyDelta,
+  fromReplayState,
+  toReplayState,
+} from './state';
 
 /** A state as plain sorted data, for toEqual. */
 function plain(state: ExporterState) {
-  const sorted = <K>(entries: Iterable<[K, number]>) => [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sorted = <K>(entries: Iterable<[K, number]>) =>
+    [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return {
     watermark: state.watermark,
     ids: sorted(state.ids),
@@ -46,7 +63,13 @@ function randomDelta(rand: () => number, model: ReplayState, nextId: () => numbe
   const n = 1 + Math.floor(rand() * 20);
   for (let i = 0; i < n; i++) {
     ids.push([nextId(), model.watermark - 30_000 + Math.floor(rand() * 60_000)]);
-    const key = labelKey([`type ${Math.floor(rand() * 5)}`, 'INFO', 'Network', 'DE', `op "${Math.floor(rand() * 3)}"\n`]);
+    const key = labelKey([
+      `type ${Math.floor(rand() * 5)}`,
+      'INFO',
+      'Network',
+      'DE',
+      `op "${Math.floor(rand() * 3)}"\n`,
+    ]);
     events.set(key, (events.get(key) ?? 0) + 1);
     if (rand() < 0.3) {
       const v = labelKey(['rx', 'DE', 'op']);
@@ -56,7 +79,8 @@ function randomDelta(rand: () => number, model: ReplayState, nextId: () => numbe
   return { ids, events, volume, late: rand() < 0.2 ? 1 : 0 };
 }
 
-const lastCompactedWatermark = (path: string): number => (JSON.parse(readFileSync(path, 'utf8')) as { watermark: number }).watermark;
+const lastCompactedWatermark = (path: string): number =>
+  (JSON.parse(readFileSync(path, 'utf8')) as { watermark: number }).watermark;
 
 const apply = (model: ReplayState, delta: StateDelta) => applyDelta(model, delta);
 const copyOf = (model: ReplayState): ReplayState => toReplayState(structuredClone(fromReplayState(model)));
@@ -107,10 +131,32 @@ describe('state journal', () => {
     const key = labelKey(['Update location', 'INFO', 'Network', 'DE', 'Telekom']);
     const vkey = labelKey(['rx', 'DE', 'Telekom']);
     // Byte for byte what the single-file exporter wrote.
-    writeFileSync(path, JSON.stringify({ version: 1, watermark: T0, ids: [[1001, T0 - 5000], [1002, T0 - 1000]], events: [[key, 7]], volume: [[vkey, 3_000_000]], late_events: 2 }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        watermark: T0,
+        ids: [
+          [1001, T0 - 5000],
+          [1002, T0 - 1000],
+        ],
+        events: [[key, 7]],
+        volume: [[vkey, 3_000_000]],
+        late_events: 2,
+      })
+    );
     const o = open(path);
     expect(o.loaded).toBe(true);
-    expect(plain(o.state)).toEqual({ watermark: T0, ids: [[1001, T0 - 5000], [1002, T0 - 1000]], events: [[key, 7]], volume: [[vkey, 3_000_000]], lateEvents: 2 });
+    expect(plain(o.state)).toEqual({
+      watermark: T0,
+      ids: [
+        [1001, T0 - 5000],
+        [1002, T0 - 1000],
+      ],
+      events: [[key, 7]],
+      volume: [[vkey, 3_000_000]],
+      lateEvents: 2,
+    });
     o.journal.append({ ids: [[1003, T0]], events: new Map([[key, 1]]) });
     o.journal.close();
     expect(plain(reload(path).state).events).toEqual([[key, 8]]);
@@ -125,13 +171,28 @@ describe('state journal', () => {
   it('the exporter starts from a version 1 state file: counters continue from its values', async () => {
     const path = newPath();
     const key = labelKey(['Update location', 'INFO', 'Network', 'DE', 'Telekom']);
-    writeFileSync(path, JSON.stringify({ version: 1, watermark: T0, ids: [[1001, T0 - 5000]], events: [[key, 7]], volume: [], late_events: 0 }));
-    const exporter = createExporter(loadConfig(['--emnify.url', 'http://127.0.0.1:1', '--state.file', path], { EMNIFY_APPLICATION_TOKEN: 'unused' }), { logger: silentLogger, now: () => T0 });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        watermark: T0,
+        ids: [[1001, T0 - 5000]],
+        events: [[key, 7]],
+        volume: [],
+        late_events: 0,
+      })
+    );
+    const exporter = createExporter(
+      loadConfig(['--emnify.url', 'http://127.0.0.1:1', '--state.file', path], { EMNIFY_APPLICATION_TOKEN: 'unused' }),
+      { logger: silentLogger, now: () => T0 }
+    );
     try {
       expect(exporter.ledger.watermark).toBe(T0);
       expect(exporter.ledger.rememberedIds).toBe(1);
       const text = await exporter.metrics.registry.metrics();
-      expect(text).toContain('emnify_events_total{event_type="Update location",event_severity="INFO",event_source="Network",country="DE",operator="Telekom"} 7');
+      expect(text).toContain(
+        'emnify_events_total{event_type="Update location",event_severity="INFO",event_source="Network",country="DE",operator="Telekom"} 7'
+      );
     } finally {
       await exporter.stop();
     }
@@ -173,7 +234,11 @@ describe('state journal', () => {
 
     it('when the last line is garbage (zeros a filesystem left, a complete but damaged line)', () => {
       const { path, good, before, full } = setUp();
-      for (const tail of [Buffer.alloc(300), Buffer.from('{"seq":6,"ids":[[1,\u0000\u0000]]}\n'), Buffer.from('not json\n')]) {
+      for (const tail of [
+        Buffer.alloc(300),
+        Buffer.from('{"seq":6,"ids":[[1,\u0000\u0000]]}\n'),
+        Buffer.from('not json\n'),
+      ]) {
         writeFileSync(journalPathOf(path), Buffer.concat([full.subarray(0, good), tail]));
         const o = open(path);
         expect(plain(o.state)).toEqual(plain(fromReplayState(before)));
@@ -231,7 +296,14 @@ describe('state journal', () => {
   });
 
   describe('a crash at every step of appends and compactions leaves a state that loads, equal to what was committed', () => {
-    const ORDER: JournalStep[] = ['append-written', 'base-tmp-written', 'base-renamed', 'base-durable', 'journal-truncated', 'compacted'];
+    const ORDER: JournalStep[] = [
+      'append-written',
+      'base-tmp-written',
+      'base-renamed',
+      'base-durable',
+      'journal-truncated',
+      'compacted',
+    ];
 
     it('a crash: the files as they are at each step load to the committed state (or, mid-append, the state with that delta)', () => {
       const path = newPath();
@@ -367,9 +439,29 @@ describe('state journal', () => {
     const typeIds = [1, 2, 3, 4, 5];
     const event = (id: number, time: number, rand: () => number): EmnifyEvent => {
       const typeId = typeIds[Math.floor(rand() * typeIds.length)];
-      const network = rand() < 0.7 ? { operatorName: `Op ${Math.floor(rand() * 4)}`, countryIso: ['DE', 'FR'][Math.floor(rand() * 2)], countryName: '', mcc: '', mnc: [], tapcodes: [] } : undefined;
-      const volume = typeId === 4 && network ? { rx: Math.floor(rand() * 5e6), tx: Math.floor(rand() * 5e6), total: 0 } : undefined;
-      return { id, time, typeId, typeDescription: `type ${typeId}`, severityName: 'INFO', sourceName: 'Network', network, volume } as unknown as EmnifyEvent;
+      const network =
+        rand() < 0.7
+          ? {
+              operatorName: `Op ${Math.floor(rand() * 4)}`,
+              countryIso: ['DE', 'FR'][Math.floor(rand() * 2)],
+              countryName: '',
+              mcc: '',
+              mnc: [],
+              tapcodes: [],
+            }
+          : undefined;
+      const volume =
+        typeId === 4 && network ? { rx: Math.floor(rand() * 5e6), tx: Math.floor(rand() * 5e6), total: 0 } : undefined;
+      return {
+        id,
+        time,
+        typeId,
+        typeDescription: `type ${typeId}`,
+        severityName: 'INFO',
+        sourceName: 'Network',
+        network,
+        volume,
+      } as unknown as EmnifyEvent;
     };
 
     it('replay equivalence: after random pages, pushes, window completions, compactions and restarts, the state loaded equals the state in memory', () => {
@@ -463,7 +555,12 @@ describe('state journal', () => {
         compact: () => {},
       };
       const published: unknown[] = [];
-      const ledger = new Ledger(fresh(), { overlapMs: 30_000, eventTypes: new Set(), store, onCommit: (d) => published.push(d) });
+      const ledger = new Ledger(fresh(), {
+        overlapMs: 30_000,
+        eventTypes: new Set(),
+        store,
+        onCommit: (d) => published.push(d),
+      });
       const rand = mulberry32(9);
       ledger.ingest([event(1, T0, rand)], 'poll');
       const before = plain(ledger.snapshot());
@@ -487,7 +584,12 @@ describe('state journal', () => {
         },
       });
       const errors: Error[] = [];
-      const ledger = new Ledger(o.state, { overlapMs: 30_000, eventTypes: new Set(), store: o.journal, onCompactionError: (e) => errors.push(e) });
+      const ledger = new Ledger(o.state, {
+        overlapMs: 30_000,
+        eventTypes: new Set(),
+        store: o.journal,
+        onCompactionError: (e) => errors.push(e),
+      });
       const rand = mulberry32(5);
       expect(ledger.ingest([event(1, T0, rand)], 'poll').counted).toBe(1);
       ledger.completeWindow(T0 + 10_000);

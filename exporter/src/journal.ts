@@ -20,10 +20,25 @@
  */
 import { closeSync, constants, fdatasyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ExporterState, JournalRecord, StateDelta, StateError, applyDelta, fromReplayState, fsyncDir, parseRecord, parseState, serializeRecord, serializeState, toReplayState, writeAtomic } from './state';
+import {
+  ExporterState,
+  JournalRecord,
+  StateDelta,
+  StateError,
+  applyDelta,
+  fromReplayState,
+  fsyncDir,
+  parseRecord,
+  parseState,
+  serializeRecord,
+  serializeState,
+  toReplayState,
+  writeAtomic,
+} from './state';
 
 /** Points of an append or a compaction, in order, where tests simulate a crash or inject a failure. */
-export type JournalStep = 'append-written' | 'base-tmp-written' | 'base-renamed' | 'base-durable' | 'journal-truncated' | 'compacted';
+export type JournalStep =
+  'append-written' | 'base-tmp-written' | 'base-renamed' | 'base-durable' | 'journal-truncated' | 'compacted';
 
 export interface JournalOptions {
   /** Journal growth since the last compaction that triggers one, at least (default 4 MiB; at least the base's size). */
@@ -87,7 +102,9 @@ export function scanJournal(buf: Buffer, path: string): JournalScan {
     }
     const previous = records[records.length - 1];
     if (previous && record.seq !== previous.seq + 1) {
-      throw new StateError(`state journal ${path} line ${line} has delta ${record.seq} after delta ${previous.seq}: restore it, or move it and the state file away to start counting afresh`);
+      throw new StateError(
+        `state journal ${path} line ${line} has delta ${record.seq} after delta ${previous.seq}: restore it, or move it and the state file away to start counting afresh`
+      );
     }
     records.push(record);
     offsets.push(pos);
@@ -126,7 +143,9 @@ export function openState(path: string, initial: () => ExporterState, options: J
   let staleBytes = 0;
   if (!baseText) {
     if (journalBuf.length > 0) {
-      throw new StateError(`state journal ${jpath} exists but the state file ${path} does not: restore the state file, or move the journal away to start counting afresh`);
+      throw new StateError(
+        `state journal ${jpath} exists but the state file ${path} does not: restore the state file, or move the journal away to start counting afresh`
+      );
     }
     state = initial();
     const text = serializeState(state, 0);
@@ -172,7 +191,12 @@ export function openState(path: string, initial: () => ExporterState, options: J
   } catch (err) {
     throw new StateError(`cannot open state journal ${jpath}: ${(err as Error).message}`);
   }
-  const journal = new StateJournal(path, fd, { seq, size: goodLength, sizeAtCompaction: staleBytes, baseBytes }, options);
+  const journal = new StateJournal(
+    path,
+    fd,
+    { seq, size: goodLength, sizeAtCompaction: staleBytes, baseBytes },
+    options
+  );
   return { state, journal, loaded: !!baseText, replayed, tornBytes: journalBuf.length - goodLength };
 }
 

@@ -11,7 +11,11 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: Level, secrets: Array<string | undefined>, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(
+  level: Level,
+  secrets: Array<string | undefined>,
+  write: (line: string) => void = (l) => process.stderr.write(l)
+): Logger {
   const log = (at: Level, msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[at] < ORDER[level]) {
       return;

@@ -3,7 +3,13 @@
  * ledger committed (its state at start, then each delta right after its journal append); self-metrics follow the
  * Prometheus conventions (units in names, `_total` counters, `_info` with value 1, no timestamps).
  */
-import { ClientObserver, EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EventSeverity, EventSource } from '@emnify-events/client';
+import {
+  ClientObserver,
+  EVENT_SEVERITY_NAMES,
+  EVENT_SOURCE_NAMES,
+  EventSeverity,
+  EventSource,
+} from '@emnify-events/client';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DroppableLabel } from './config';
 import { CountMap } from './counts';
@@ -15,10 +21,38 @@ import { Ledger } from './ledger';
  * zero series of every known type before its first event. Types not listed: INFO from API.
  */
 const TYPICAL: Record<number, [EventSeverity, EventSource]> = {
-  0: [1, 1], 1: [0, 0], 2: [0, 0], 3: [0, 0], 4: [0, 0], 5: [0, 0], 6: [1, 2], 7: [1, 2], 11: [1, 1], 12: [1, 1],
-  13: [1, 2], 15: [0, 0], 16: [0, 0], 18: [1, 1], 19: [1, 1], 20: [1, 1], 21: [1, 1], 32: [1, 2], 33: [1, 2], 34: [1, 2],
-  39: [1, 2], 46: [1, 2], 49: [1, 1], 52: [1, 2], 53: [1, 2], 54: [1, 2], 55: [1, 2], 60: [1, 1], 61: [1, 1], 63: [1, 1],
-  64: [1, 1], 65: [1, 1],
+  0: [1, 1],
+  1: [0, 0],
+  2: [0, 0],
+  3: [0, 0],
+  4: [0, 0],
+  5: [0, 0],
+  6: [1, 2],
+  7: [1, 2],
+  11: [1, 1],
+  12: [1, 1],
+  13: [1, 2],
+  15: [0, 0],
+  16: [0, 0],
+  18: [1, 1],
+  19: [1, 1],
+  20: [1, 1],
+  21: [1, 1],
+  32: [1, 2],
+  33: [1, 2],
+  34: [1, 2],
+  39: [1, 2],
+  46: [1, 2],
+  49: [1, 1],
+  52: [1, 2],
+  53: [1, 2],
+  54: [1, 2],
+  55: [1, 2],
+  60: [1, 1],
+  61: [1, 1],
+  63: [1, 1],
+  64: [1, 1],
+  65: [1, 1],
 };
 
 export interface ExporterMetrics {
@@ -48,7 +82,10 @@ function labelsOf(key: string, names: readonly string[], keep: readonly string[]
   return labels;
 }
 
-export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLabel[]; version: string }): ExporterMetrics {
+export function createMetrics(
+  ledger: Ledger,
+  options: { dropLabels: DroppableLabel[]; version: string }
+): ExporterMetrics {
   const registry = new Registry();
   const eventLabels = EVENT_LABEL_NAMES.filter((n) => !options.dropLabels.includes(n as DroppableLabel));
   const volumeLabels = VOLUME_LABELS.filter((n) => !options.dropLabels.includes(n as DroppableLabel));
@@ -81,24 +118,78 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
   const zeroSeries = () => {
     for (const { id, description } of ledger.typeNames.entries()) {
       const [severity, source] = TYPICAL[id] ?? [EventSeverity.Info, EventSource.API];
-      events.inc(labelsOf(labelKey([description, EVENT_SEVERITY_NAMES[severity], EVENT_SOURCE_NAMES[source], '', '']), EVENT_LABEL_NAMES, eventLabels), 0);
+      events.inc(
+        labelsOf(
+          labelKey([description, EVENT_SEVERITY_NAMES[severity], EVENT_SOURCE_NAMES[source], '', '']),
+          EVENT_LABEL_NAMES,
+          eventLabels
+        ),
+        0
+      );
     }
   };
 
-  const lastPollDuration = new Gauge({ name: 'emnify_exporter_last_poll_duration_seconds', help: 'Duration of the last poll of the Event API.', registers: [registry] });
-  const lastSuccess = new Gauge({ name: 'emnify_exporter_last_successful_poll_timestamp_seconds', help: 'When the last poll that read every page of its windows ended (Unix time).', registers: [registry] });
-  const pollSuccess = new Gauge({ name: 'emnify_exporter_poll_success', help: 'Whether the last poll read every page of its windows (1) or failed (0).', registers: [registry] });
-  const polls = new Counter({ name: 'emnify_exporter_polls_total', help: 'Polls of the Event API, by result.', labelNames: ['result'], registers: [registry] });
+  const lastPollDuration = new Gauge({
+    name: 'emnify_exporter_last_poll_duration_seconds',
+    help: 'Duration of the last poll of the Event API.',
+    registers: [registry],
+  });
+  const lastSuccess = new Gauge({
+    name: 'emnify_exporter_last_successful_poll_timestamp_seconds',
+    help: 'When the last poll that read every page of its windows ended (Unix time).',
+    registers: [registry],
+  });
+  const pollSuccess = new Gauge({
+    name: 'emnify_exporter_poll_success',
+    help: 'Whether the last poll read every page of its windows (1) or failed (0).',
+    registers: [registry],
+  });
+  const polls = new Counter({
+    name: 'emnify_exporter_polls_total',
+    help: 'Polls of the Event API, by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   polls.inc({ result: 'success' }, 0);
   polls.inc({ result: 'failure' }, 0);
-  const requests = new Counter({ name: 'emnify_exporter_api_requests_total', help: 'HTTP requests to the emnify API, by endpoint and status code (0: no answer).', labelNames: ['endpoint', 'code'], registers: [registry] });
-  const requestSeconds = new Counter({ name: 'emnify_exporter_api_request_duration_seconds_total', help: 'Time spent in HTTP requests to the emnify API, by endpoint.', labelNames: ['endpoint'], registers: [registry] });
-  const retries = new Counter({ name: 'emnify_exporter_api_retries_total', help: 'Retried emnify API requests, by endpoint and reason.', labelNames: ['endpoint', 'reason'], registers: [registry] });
-  const rateLimitWait = new Counter({ name: 'emnify_exporter_rate_limit_wait_seconds_total', help: 'Time spent waiting because of rate limits: told by the API (server) or by our own pacing (client).', labelNames: ['cause'], registers: [registry] });
+  const requests = new Counter({
+    name: 'emnify_exporter_api_requests_total',
+    help: 'HTTP requests to the emnify API, by endpoint and status code (0: no answer).',
+    labelNames: ['endpoint', 'code'],
+    registers: [registry],
+  });
+  const requestSeconds = new Counter({
+    name: 'emnify_exporter_api_request_duration_seconds_total',
+    help: 'Time spent in HTTP requests to the emnify API, by endpoint.',
+    labelNames: ['endpoint'],
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'emnify_exporter_api_retries_total',
+    help: 'Retried emnify API requests, by endpoint and reason.',
+    labelNames: ['endpoint', 'reason'],
+    registers: [registry],
+  });
+  const rateLimitWait = new Counter({
+    name: 'emnify_exporter_rate_limit_wait_seconds_total',
+    help: 'Time spent waiting because of rate limits: told by the API (server) or by our own pacing (client).',
+    labelNames: ['cause'],
+    registers: [registry],
+  });
   rateLimitWait.inc({ cause: 'server' }, 0);
   rateLimitWait.inc({ cause: 'client' }, 0);
-  const auths = new Counter({ name: 'emnify_exporter_authentications_total', help: 'Authentications with the application token, by outcome.', labelNames: ['outcome'], registers: [registry] });
-  const deduplicated = new Counter({ name: 'emnify_exporter_events_deduplicated_total', help: 'Events seen again (overlapping polls, pushes of polled events) and not counted twice.', labelNames: ['origin'], registers: [registry] });
+  const auths = new Counter({
+    name: 'emnify_exporter_authentications_total',
+    help: 'Authentications with the application token, by outcome.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const deduplicated = new Counter({
+    name: 'emnify_exporter_events_deduplicated_total',
+    help: 'Events seen again (overlapping polls, pushes of polled events) and not counted twice.',
+    labelNames: ['origin'],
+    registers: [registry],
+  });
   deduplicated.inc({ origin: 'poll' }, 0);
   deduplicated.inc({ origin: 'push' }, 0);
   new Counter({
@@ -111,7 +202,11 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
     },
   });
   let newestSeen = 0;
-  const newest = new Gauge({ name: 'emnify_exporter_newest_event_timestamp_seconds', help: 'Timestamp of the newest event seen (Unix time).', registers: [registry] });
+  const newest = new Gauge({
+    name: 'emnify_exporter_newest_event_timestamp_seconds',
+    help: 'Timestamp of the newest event seen (Unix time).',
+    registers: [registry],
+  });
   new Gauge({
     name: 'emnify_exporter_watermark_timestamp_seconds',
     help: 'Every event before this time (Unix time) has been read by a complete poll window.',
@@ -128,11 +223,26 @@ export function createMetrics(ledger: Ledger, options: { dropLabels: DroppableLa
       this.set(ledger.rememberedIds);
     },
   });
-  const pushes = new Counter({ name: 'emnify_exporter_datastreamer_requests_total', help: 'Data Streamer pushes received, by outcome.', labelNames: ['outcome'], registers: [registry] });
-  const stateWrites = new Counter({ name: 'emnify_exporter_state_writes_total', help: 'Writes of the state (journal appends and compactions into the state file), by result.', labelNames: ['result'], registers: [registry] });
+  const pushes = new Counter({
+    name: 'emnify_exporter_datastreamer_requests_total',
+    help: 'Data Streamer pushes received, by outcome.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const stateWrites = new Counter({
+    name: 'emnify_exporter_state_writes_total',
+    help: 'Writes of the state (journal appends and compactions into the state file), by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   stateWrites.inc({ result: 'success' }, 0);
   stateWrites.inc({ result: 'failure' }, 0);
-  const buildInfo = new Gauge({ name: 'emnify_exporter_build_info', help: 'Build information; the value is always 1.', labelNames: ['version', 'nodejs_version'], registers: [registry] });
+  const buildInfo = new Gauge({
+    name: 'emnify_exporter_build_info',
+    help: 'Build information; the value is always 1.',
+    labelNames: ['version', 'nodejs_version'],
+    registers: [registry],
+  });
   buildInfo.set({ version: options.version, nodejs_version: process.version }, 1);
   collectDefaultMetrics({ register: registry });
   // prom-client names these gauges with `_total`, which `promtool check metrics` rejects; their

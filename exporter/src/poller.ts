@@ -72,7 +72,11 @@ export class Poller {
    * appear) and is never shortened: the window always ends at least one second past the watermark, so
    * every window advances it, even when the overlap alone holds more than `maxWindowEvents` events.
    */
-  private async sizeWindow(from: number, until: number, signal: AbortSignal): Promise<{ until: number; first: EventPage; filter: EventFilter }> {
+  private async sizeWindow(
+    from: number,
+    until: number,
+    signal: AbortSignal
+  ): Promise<{ until: number; first: EventPage; filter: EventFilter }> {
     const watermark = this.ledger.watermark;
     const shortest = floorSecond(watermark) + 1000;
     for (let attempt = 0; ; attempt++) {
@@ -116,7 +120,10 @@ export class Poller {
           const newest = page.events.reduce((m, e) => Math.max(m, e.time), -Infinity);
           this.hooks.onPage?.({ ...result, newestEventTime: Number.isFinite(newest) ? newest : undefined });
           if (page.skipped > 0) {
-            this.logger.warn('skipped events without id, timestamp or type', { skipped: page.skipped, page: page.requestedPage });
+            this.logger.warn('skipped events without id, timestamp or type', {
+              skipped: page.skipped,
+              page: page.requestedPage,
+            });
           }
         }
         this.ledger.completeWindow(until);

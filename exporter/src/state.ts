@@ -80,7 +80,12 @@ export function serializeState(state: ExporterState, seq = 0): string {
 }
 
 const isPair = (p: unknown, key: 'number' | 'string'): boolean =>
-  Array.isArray(p) && p.length === 2 && typeof p[0] === key && typeof p[1] === 'number' && Number.isFinite(p[1]) && (key === 'string' || Number.isFinite(p[0]));
+  Array.isArray(p) &&
+  p.length === 2 &&
+  typeof p[0] === key &&
+  typeof p[1] === 'number' &&
+  Number.isFinite(p[1]) &&
+  (key === 'string' || Number.isFinite(p[0]));
 
 /** Parses a base file of version 1 (seq 0) or 2. */
 export function parseState(text: string, path: string): { state: ExporterState; seq: number } {
@@ -91,7 +96,13 @@ export function parseState(text: string, path: string): { state: ExporterState; 
   } catch {
     throw new StateError(`state file ${path} is not valid JSON: ${away}`);
   }
-  if (!file || typeof file !== 'object' || (file.version !== 1 && file.version !== STATE_VERSION) || typeof file.watermark !== 'number' || !Array.isArray(file.ids)) {
+  if (
+    !file ||
+    typeof file !== 'object' ||
+    (file.version !== 1 && file.version !== STATE_VERSION) ||
+    typeof file.watermark !== 'number' ||
+    !Array.isArray(file.ids)
+  ) {
     throw new StateError(`state file ${path} has an unknown format (version ${String(file?.version)}): ${away}`);
   }
   const seq = file.version === 1 ? 0 : file.seq;
@@ -144,8 +155,16 @@ export function parseRecord(text: string): JournalRecord | undefined {
     return undefined;
   }
   const finite = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
-  const pairs = (v: unknown, key: 'number' | 'string') => v === undefined || (Array.isArray(v) && v.every((p) => isPair(p, key)));
-  if (!pairs(o.ids, 'number') || !pairs(o.events, 'string') || !pairs(o.volume, 'string') || !finite(o.late) || !finite(o.watermark) || !finite(o.prune)) {
+  const pairs = (v: unknown, key: 'number' | 'string') =>
+    v === undefined || (Array.isArray(v) && v.every((p) => isPair(p, key)));
+  if (
+    !pairs(o.ids, 'number') ||
+    !pairs(o.events, 'string') ||
+    !pairs(o.volume, 'string') ||
+    !finite(o.late) ||
+    !finite(o.watermark) ||
+    !finite(o.prune)
+  ) {
     return undefined;
   }
   const delta: StateDelta = {
@@ -171,7 +190,12 @@ export interface ReplayState {
 }
 
 export function toReplayState(state: ExporterState): ReplayState {
-  return { watermark: state.watermark, ids: new DedupWindow(state.ids), counts: state.counts, lateEvents: state.lateEvents };
+  return {
+    watermark: state.watermark,
+    ids: new DedupWindow(state.ids),
+    counts: state.counts,
+    lateEvents: state.lateEvents,
+  };
 }
 
 export function fromReplayState(state: ReplayState): ExporterState {
@@ -222,7 +246,11 @@ export function fsyncDir(dir: string): boolean {
  * any point leaves either the old or the new file. Returns whether the rename is known durable (the
  * directory fsync succeeded). `step` is told each point (tests: crash simulation, fault injection).
  */
-export function writeAtomic(path: string, text: string, step: (name: 'base-tmp-written' | 'base-renamed') => void = () => {}): boolean {
+export function writeAtomic(
+  path: string,
+  text: string,
+  step: (name: 'base-tmp-written' | 'base-renamed') => void = () => {}
+): boolean {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {

@@ -46,7 +46,9 @@ export function loadWebConfig(path: string, readFile: (p: string) => Buffer = (p
       try {
         return readFile(resolve(base, f));
       } catch (err) {
-        throw new WebConfigError(`web config ${path}: cannot read ${f} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        throw new WebConfigError(
+          `web config ${path}: cannot read ${f} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+        );
       }
     };
     const minVersion = typeof tls.min_version === 'string' ? TLS_VERSIONS[tls.min_version] : undefined;
@@ -57,7 +59,9 @@ export function loadWebConfig(path: string, readFile: (p: string) => Buffer = (p
   }
   for (const [user, hash] of Object.entries(cfg.basic_auth_users ?? {})) {
     if (typeof hash !== 'string' || !/^\$2[aby]\$\d\d\$/.test(hash)) {
-      throw new WebConfigError(`web config ${path}: the password of "${user}" must be a bcrypt hash (e.g. from htpasswd -nBC 10)`);
+      throw new WebConfigError(
+        `web config ${path}: the password of "${user}" must be a bcrypt hash (e.g. from htpasswd -nBC 10)`
+      );
     }
     out.basicAuthUsers[user] = hash;
   }

@@ -18,7 +18,14 @@ describe('exporter HTTP surface', () => {
   let now = Date.UTC(2026, 2, 1, 8);
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 5, historyMs: 20 * 60_000, historyEvents: 400, eventsPerSecond: 0, now: () => now });
+    sim = await startSimulator({
+      port: 0,
+      seed: 5,
+      historyMs: 20 * 60_000,
+      historyEvents: 400,
+      eventsPerSecond: 0,
+      now: () => now,
+    });
     dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-app-'));
   });
   afterAll(async () => {
@@ -28,10 +35,23 @@ describe('exporter HTTP surface', () => {
 
   const make = (name: string, extra: string[] = [], env: Record<string, string> = {}): Exporter =>
     createExporter(
-      loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, `${name}.json`), '--web.listen-address', '127.0.0.1:0', '--poll.settle', '0s', ...extra], {
-        EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-        ...env,
-      }),
+      loadConfig(
+        [
+          '--emnify.url',
+          sim.url,
+          '--state.file',
+          join(dir, `${name}.json`),
+          '--web.listen-address',
+          '127.0.0.1:0',
+          '--poll.settle',
+          '0s',
+          ...extra,
+        ],
+        {
+          EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
+          ...env,
+        }
+      ),
       { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
     );
 
@@ -85,7 +105,11 @@ describe('exporter HTTP surface', () => {
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/datastreamer`;
     const push = (body: unknown, token = 'ds-secret-789') =>
-      fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     try {
       await exporter.poller.pollOnce();
       const total = () => [...exporter.ledger.counts.events.values()].reduce((a, b) => a + b, 0);
@@ -95,14 +119,30 @@ describe('exporter HTTP surface', () => {
       const fresh: RawEvent[] = sim.addEvents(5, { lateByMs: 2000 });
       expect((await push(fresh[0], 'wrong')).status).toBe(401);
       const single = await push(fresh[0]);
-      expect(await single.json()).toEqual({ counted: 1, duplicates: 0, late: 0, outsideWindow: 0, filtered: 0, invalid: 0 });
+      expect(await single.json()).toEqual({
+        counted: 1,
+        duplicates: 0,
+        late: 0,
+        outsideWindow: 0,
+        filtered: 0,
+        invalid: 0,
+      });
       const bulk = await push([...fresh, { id: 'x' }]);
-      expect(await bulk.json()).toEqual({ counted: 4, duplicates: 1, late: 0, outsideWindow: 0, filtered: 0, invalid: 1 });
+      expect(await bulk.json()).toEqual({
+        counted: 4,
+        duplicates: 1,
+        late: 0,
+        outsideWindow: 0,
+        filtered: 0,
+        invalid: 1,
+      });
       expect(total()).toBe(405);
       // The poll now reads the same 5 events: nothing is counted twice.
       await exporter.poller.pollOnce();
       expect(total()).toBe(405);
-      expect((await fetch(url, { method: 'POST', headers: { authorization: 'Bearer ds-secret-789' }, body: '{oops' })).status).toBe(400);
+      expect(
+        (await fetch(url, { method: 'POST', headers: { authorization: 'Bearer ds-secret-789' }, body: '{oops' })).status
+      ).toBe(400);
       const metrics = await exporter.metrics.registry.metrics();
       expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="accepted"} 2');
       expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="rejected"} 1');
@@ -118,9 +158,14 @@ describe('exporter HTTP surface', () => {
     const server = exporter.app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
-      const r = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/datastreamer`, { method: 'POST', body: '[]' });
+      const r = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/datastreamer`, {
+        method: 'POST',
+        body: '[]',
+      });
       expect(r.status).toBe(404);
-      expect(await r.json()).toEqual({ error: 'The Data Streamer endpoint is off: set EXPORTER_DATASTREAMER_TOKEN(_FILE) to enable it.' });
+      expect(await r.json()).toEqual({
+        error: 'The Data Streamer endpoint is off: set EXPORTER_DATASTREAMER_TOKEN(_FILE) to enable it.',
+      });
     } finally {
       server.close();
       await exporter.stop();

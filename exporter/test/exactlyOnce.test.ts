@@ -44,24 +44,43 @@ describe('exactly-once counting under faults', () => {
     createExporter(
       loadConfig(
         [
-          '--emnify.url', sim.url,
-          '--state.file', join(dir, 'state.json'),
-          '--backfill', '1h',
-          '--poll.overlap', '30s',
-          '--poll.settle', '10s',
-          '--poll.max-window', '10m',
-          '--poll.page-size', '100',
-          '--poll.page-concurrency', '3',
+          '--emnify.url',
+          sim.url,
+          '--state.file',
+          join(dir, 'state.json'),
+          '--backfill',
+          '1h',
+          '--poll.overlap',
+          '30s',
+          '--poll.settle',
+          '10s',
+          '--poll.max-window',
+          '10m',
+          '--poll.page-size',
+          '100',
+          '--poll.page-concurrency',
+          '3',
         ],
         { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
       ),
-      { logger: silentLogger, now: () => now, client: { rateLimiter: null, retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 4 } } }
+      {
+        logger: silentLogger,
+        now: () => now,
+        client: { rateLimiter: null, retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 4 } },
+      }
     );
 
   it('counts every event once, equal to the ground truth by every label', async () => {
     let exporter = makeExporter();
     const from = floorSecond(T0 - 60 * MINUTE - 30_000);
-    sim.setFaults({ errorRate: 0.1, rateLimitEvery: 9, rateLimitLength: 2, retryAfterSeconds: 0, malformedRate: 0.08, dropRate: 0.04 });
+    sim.setFaults({
+      errorRate: 0.1,
+      rateLimitEvery: 9,
+      rateLimitLength: 2,
+      retryAfterSeconds: 0,
+      malformedRate: 0.08,
+      dropRate: 0.04,
+    });
     let polls = 0;
     let inserted = 0;
     for (let step = 0; step < 40; step++) {
@@ -97,8 +116,12 @@ describe('exactly-once counting under faults', () => {
     expect(Object.values(actual.events).reduce((a, b) => a + b, 0)).toBe(truth.total);
 
     const metrics = await exporter.metrics.registry.metrics();
-    expect(metrics).toMatch(/emnify_exporter_api_retries_total\{endpoint="\/api\/v1\/event",reason="server_error"\} [1-9]/);
-    expect(metrics).toMatch(/emnify_exporter_api_retries_total\{endpoint="\/api\/v1\/event",reason="malformed_response"\} [1-9]/);
+    expect(metrics).toMatch(
+      /emnify_exporter_api_retries_total\{endpoint="\/api\/v1\/event",reason="server_error"\} [1-9]/
+    );
+    expect(metrics).toMatch(
+      /emnify_exporter_api_retries_total\{endpoint="\/api\/v1\/event",reason="malformed_response"\} [1-9]/
+    );
     expect(metrics).toMatch(/emnify_exporter_events_deduplicated_total\{origin="poll"\} [1-9]/);
     expect(metrics).toMatch(/emnify_exporter_late_events_total [1-9]/);
     expect(polls).toBe(40);
@@ -109,12 +132,32 @@ describe('exactly-once counting under faults', () => {
 describe('catching up a backlog', () => {
   it('reads a sparse 29-day backlog in few windows: requests ≈ pages, counts equal the ground truth', async () => {
     const now = Date.UTC(2026, 1, 1);
-    const sim = await startSimulator({ port: 0, seed: 4, historyMs: 29 * 24 * 60 * MINUTE, historyEvents: 3000, eventsPerSecond: 0, now: () => now });
+    const sim = await startSimulator({
+      port: 0,
+      seed: 4,
+      historyMs: 29 * 24 * 60 * MINUTE,
+      historyEvents: 3000,
+      eventsPerSecond: 0,
+      now: () => now,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-backlog-'));
     try {
       const exporter = createExporter(
         loadConfig(
-          ['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), '--backfill', '30d', '--poll.max-window', '30d', '--poll.max-window-events', '1000', '--poll.page-size', '100'],
+          [
+            '--emnify.url',
+            sim.url,
+            '--state.file',
+            join(dir, 'state.json'),
+            '--backfill',
+            '30d',
+            '--poll.max-window',
+            '30d',
+            '--poll.max-window-events',
+            '1000',
+            '--poll.page-size',
+            '100',
+          ],
           { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
         ),
         { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
@@ -141,12 +184,32 @@ describe('a live fleet whose overlap alone holds more than --poll.max-window-eve
     const start = now;
     // 10 events/s: the 5-minute overlap holds about 3,000 events, three times the cap of 1,000. A window
     // shortened to the cap would end before the watermark, and the poll would read it again forever.
-    const sim = await startSimulator({ port: 0, seed: 8, historyEvents: 0, eventsPerSecond: 10, lateFraction: 0, now: () => now });
+    const sim = await startSimulator({
+      port: 0,
+      seed: 8,
+      historyEvents: 0,
+      eventsPerSecond: 10,
+      lateFraction: 0,
+      now: () => now,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-dense-overlap-'));
     try {
       const exporter = createExporter(
         loadConfig(
-          ['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), '--backfill', '0s', '--poll.interval', '30s', '--poll.max-window-events', '1000', '--poll.page-size', '1000'],
+          [
+            '--emnify.url',
+            sim.url,
+            '--state.file',
+            join(dir, 'state.json'),
+            '--backfill',
+            '0s',
+            '--poll.interval',
+            '30s',
+            '--poll.max-window-events',
+            '1000',
+            '--poll.page-size',
+            '1000',
+          ],
           { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
         ),
         { logger: silentLogger, now: () => now, client: { rateLimiter: null } }

@@ -1,11 +1,20 @@
 /** Helpers for the exporter's tests: compare counters with the simulator's ground truth. */
-import { EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EventSeverity, EventSource, EventTypeNames } from '@emnify-events/client';
+import {
+  EVENT_SEVERITY_NAMES,
+  EVENT_SOURCE_NAMES,
+  EventSeverity,
+  EventSource,
+  EventTypeNames,
+} from '@emnify-events/client';
 import type { GroundTruth } from '@emnify-events/simulator';
 import { Counts } from '../src/counts';
 import { labelKey } from '../src/labels';
 
 /** The ground truth as the exporter's count maps would hold it. */
-export function truthAsCounts(truth: GroundTruth, types: EventTypeNames): { events: Record<string, number>; volume: Record<string, number> } {
+export function truthAsCounts(
+  truth: GroundTruth,
+  types: EventTypeNames
+): { events: Record<string, number>; volume: Record<string, number> } {
   const events: Record<string, number> = {};
   for (const l of truth.byLabels) {
     const key = labelKey([

@@ -27,10 +27,9 @@ function which(bin: string): boolean {
 // CI installs Debian's prometheus package (.ci/run); on a developer machine without it, say so.
 const haveProm = which('promtool') && which('prometheus');
 if (!haveProm && process.env.CI) {
-  throw new Error('promtool/prometheus are missing: .ci/run installs Debian\'s prometheus package');
+  throw new Error("promtool/prometheus are missing: .ci/run installs Debian's prometheus package");
 }
 const describeProm = haveProm ? describe : describe.skip;
-
 
 describeProm('exporter with real Prometheus tools', () => {
   let sim: RunningSimulator;
@@ -42,9 +41,23 @@ describeProm('exporter with real Prometheus tools', () => {
     sim = await startSimulator({ port: 0, seed: 8, historyMs: 30 * 60_000, historyEvents: 500, eventsPerSecond: 5 });
     dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-prom-'));
     exporter = createExporter(
-      loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), '--web.listen-address', '127.0.0.1:0', '--poll.interval', '1s', '--poll.settle', '1s'], {
-        EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-      }),
+      loadConfig(
+        [
+          '--emnify.url',
+          sim.url,
+          '--state.file',
+          join(dir, 'state.json'),
+          '--web.listen-address',
+          '127.0.0.1:0',
+          '--poll.interval',
+          '1s',
+          '--poll.settle',
+          '1s',
+        ],
+        {
+          EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
+        }
+      ),
       { logger: silentLogger }
     );
     port = (await exporter.start()).port;
@@ -76,13 +89,20 @@ describeProm('exporter with real Prometheus tools', () => {
     );
     const prom: ChildProcess = spawn(
       'prometheus',
-      [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
       { stdio: 'ignore' }
     );
     try {
       const query = async (q: string) => {
         const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
-        return (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+        return (await res.json()) as {
+          status: string;
+          data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+        };
       };
       let total = 0;
       for (let i = 0; i < 60; i++) {
@@ -111,7 +131,9 @@ describeProm('exporter with real Prometheus tools', () => {
   }, 60_000);
 
   it('ships a web-config.yml that promtool accepts', () => {
-    const result = spawnSync('promtool', ['check', 'web-config', join(EXAMPLES, 'web-config.yml')], { encoding: 'utf8' });
+    const result = spawnSync('promtool', ['check', 'web-config', join(EXAMPLES, 'web-config.yml')], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(result.stdout + result.stderr).toContain('web-config.yml SUCCESS');
   });
@@ -128,9 +150,23 @@ describe('web config: basic auth and TLS', () => {
     const file = join(dir, `web-${Math.random()}.yml`);
     writeFileSync(file, webConfig);
     const exporter = createExporter(
-      loadConfig(['--emnify.url', 'http://127.0.0.1:1', '--state.file', join(dir, 'state.json'), '--web.listen-address', '127.0.0.1:0', '--web.config.file', file, '--poll.interval', '1h'], {
-        EMNIFY_APPLICATION_TOKEN: 'unused',
-      }),
+      loadConfig(
+        [
+          '--emnify.url',
+          'http://127.0.0.1:1',
+          '--state.file',
+          join(dir, 'state.json'),
+          '--web.listen-address',
+          '127.0.0.1:0',
+          '--web.config.file',
+          file,
+          '--poll.interval',
+          '1h',
+        ],
+        {
+          EMNIFY_APPLICATION_TOKEN: 'unused',
+        }
+      ),
       { logger: silentLogger, client: { retry: { maxRetries: 0 } } }
     );
     const { port } = await exporter.start();
@@ -138,14 +174,20 @@ describe('web config: basic auth and TLS', () => {
   };
 
   it('demands the configured basic auth users on every route', async () => {
-    const { exporter, port } = await start(`basic_auth_users:\n  prometheus: $2a$10$GwFMoHqC8xOsBnWCrJFZL.rCepsLG3lWhZXb09XcoJPsvoXSs5lze\n`);
+    const { exporter, port } = await start(
+      `basic_auth_users:\n  prometheus: $2a$10$GwFMoHqC8xOsBnWCrJFZL.rCepsLG3lWhZXb09XcoJPsvoXSs5lze\n`
+    );
     try {
       const anon = await fetch(`http://127.0.0.1:${port}/metrics`);
       expect(anon.status).toBe(401);
       expect(anon.headers.get('www-authenticate')).toBe('Basic realm="emnify-events-exporter"');
-      const wrong = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Basic ${Buffer.from('prometheus:nope').toString('base64')}` } });
+      const wrong = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { authorization: `Basic ${Buffer.from('prometheus:nope').toString('base64')}` },
+      });
       expect(wrong.status).toBe(401);
-      const ok = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Basic ${Buffer.from('prometheus:demo-password').toString('base64')}` } });
+      const ok = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { authorization: `Basic ${Buffer.from('prometheus:demo-password').toString('base64')}` },
+      });
       expect(ok.status).toBe(200);
     } finally {
       await exporter.stop();
@@ -153,8 +195,28 @@ describe('web config: basic auth and TLS', () => {
   });
 
   it('serves HTTPS with the configured certificate', async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    const { exporter, port } = await start(`tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS12\n`);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' }
+    );
+    const { exporter, port } = await start(
+      `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS12\n`
+    );
     try {
       const https = await import('node:https');
       const body = await new Promise<string>((resolveBody, reject) => {

@@ -24,8 +24,29 @@ interface Running {
 function spawnExporter(sim: RunningSimulator, stateFile: string): Running {
   const child = spawn(
     process.execPath,
-    [MAIN, '--web.listen-address', '127.0.0.1:0', '--state.file', stateFile, '--backfill', '1h', '--poll.interval', '1s', '--poll.settle', '1s', '--poll.overlap', '30s', '--poll.max-window', '2m', '--poll.page-size', '100'],
-    { env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken }, stdio: ['ignore', 'ignore', 'pipe'] }
+    [
+      MAIN,
+      '--web.listen-address',
+      '127.0.0.1:0',
+      '--state.file',
+      stateFile,
+      '--backfill',
+      '1h',
+      '--poll.interval',
+      '1s',
+      '--poll.settle',
+      '1s',
+      '--poll.overlap',
+      '30s',
+      '--poll.max-window',
+      '2m',
+      '--poll.page-size',
+      '100',
+    ],
+    {
+      env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }
   );
   let log = '';
   const port = new Promise<number>((resolvePort, reject) => {
@@ -55,7 +76,9 @@ describe('exporter process: SIGKILL and restart', () => {
   let dir: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'exporter')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'exporter')], {
+      stdio: 'inherit',
+    });
     sim = await startSimulator({ port: 0, seed: 33, historyMs: 50 * 60_000, historyEvents: 8000, eventsPerSecond: 0 });
     dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-kill-'));
   }, 120_000);

@@ -48,17 +48,22 @@ export function proxyTransport(instanceUrl: string, backend: () => BackendSrv): 
           showSuccessAlert: false,
         })
         .subscribe({
-          next: (res: FetchResponse<string>) => resolve({ status: res.status, headers: headersToRecord(res.headers), body: bodyText(res.data) }),
+          next: (res: FetchResponse<string>) =>
+            resolve({ status: res.status, headers: headersToRecord(res.headers), body: bodyText(res.data) }),
           error: (err: unknown) => {
             if (isFetchError(err) && err.status >= 100) {
               resolve({ status: err.status, headers: {}, body: bodyText(err.data) });
               return;
             }
             reject(
-              new EmnifyError('EMNIFY_NETWORK', 'Grafana could not reach the emnify API through its data source proxy. Check the API URL and the network of the Grafana server.', {
-                path: request.path,
-                retryable: true,
-              })
+              new EmnifyError(
+                'EMNIFY_NETWORK',
+                'Grafana could not reach the emnify API through its data source proxy. Check the API URL and the network of the Grafana server.',
+                {
+                  path: request.path,
+                  retryable: true,
+                }
+              )
             );
           },
         });

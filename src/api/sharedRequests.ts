@@ -4,7 +4,10 @@
  * when every caller waiting on it has gone.
  */
 export class SharedRequests<T> {
-  private readonly entries = new Map<string, { promise: Promise<T>; at?: number; waiters: number; abort: AbortController }>();
+  private readonly entries = new Map<
+    string,
+    { promise: Promise<T>; at?: number; waiters: number; abort: AbortController }
+  >();
 
   constructor(
     private readonly ttlMs: number,
@@ -48,7 +51,11 @@ export class SharedRequests<T> {
     return this.entries.size;
   }
 
-  private wait(key: string, entry: { promise: Promise<T>; waiters: number; abort: AbortController; at?: number }, signal?: AbortSignal): Promise<T> {
+  private wait(
+    key: string,
+    entry: { promise: Promise<T>; waiters: number; abort: AbortController; at?: number },
+    signal?: AbortSignal
+  ): Promise<T> {
     entry.waiters++;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {

@@ -1,6 +1,6 @@
 import React from 'react';
 import { QueryEditorProps } from '@grafana/data';
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import { EmnifyDataSourceOptions, EmnifyQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 

@@ -11,7 +11,7 @@ import {
 } from '@grafana/ui';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { MAX_MULTI_VALUES } from '@emnify-events/client';
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import { describeError } from '../errors';
 import { splitValues, toEventQuery } from '../query/toEventQuery';
 import { selectors } from '../selectors';
@@ -46,7 +46,13 @@ const ALERT: Array<ComboboxOption<string>> = [
   { label: 'No alert', value: 'false' },
 ];
 /** Single-choice filters; '' is "Any". */
-const CHOICE_FIELDS: Array<{ field: 'severity' | 'source' | 'alert'; label: string; labelWidth: number; width: number; options: Array<ComboboxOption<string>> }> = [
+const CHOICE_FIELDS: Array<{
+  field: 'severity' | 'source' | 'alert';
+  label: string;
+  labelWidth: number;
+  width: number;
+  options: Array<ComboboxOption<string>>;
+}> = [
   { field: 'severity', label: 'Severity', labelWidth: 14, width: 16, options: SEVERITIES },
   { field: 'source', label: 'Source', labelWidth: 10, width: 20, options: SOURCES },
   { field: 'alert', label: 'Alert', labelWidth: 8, width: 14, options: ALERT },

@@ -13,19 +13,17 @@ import type { DataSource } from '../datasource';
 // jsdom lays nothing out, so the Combobox's virtualised menu would render no option at all: give every
 // element a size (as Grafana's own Combobox tests do) so options appear and can be clicked.
 beforeAll(() => {
-  jest
-    .spyOn(Element.prototype, 'getBoundingClientRect')
-    .mockReturnValue({
-      width: 240,
-      height: 240,
-      top: 0,
-      left: 0,
-      bottom: 240,
-      right: 240,
-      x: 0,
-      y: 0,
-      toJSON: () => ({}),
-    });
+  jest.spyOn(Element.prototype, 'getBoundingClientRect').mockReturnValue({
+    width: 240,
+    height: 240,
+    top: 0,
+    left: 0,
+    bottom: 240,
+    right: 240,
+    x: 0,
+    y: 0,
+    toJSON: () => ({}),
+  });
   for (const key of ['clientWidth', 'clientHeight', 'offsetWidth', 'offsetHeight'] as const) {
     jest.spyOn(HTMLElement.prototype, key, 'get').mockReturnValue(240);
   }
@@ -43,6 +41,8 @@ function configOptions(patch: Partial<DataSourceSettings<EmnifyDataSourceOptions
     access: 'proxy',
     url: '',
     user: '',
+    // Deprecated in @grafana/data 12.4 but still a required field of DataSourceSettings.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     database: '',
     basicAuth: false,
     basicAuthUser: '',

@@ -54,7 +54,12 @@ const valuesOf = (frame: { fields: Array<{ name: string; type: FieldType; values
 describe('event frames', () => {
   it('logs: one line per event with level, id as text and the labels that are set', () => {
     const frame = logsFrame(events, types, 'A');
-    expect(frame).toMatchObject({ refId: 'A', name: 'emnify events', length: 3, meta: { type: DataFrameType.LogLines, preferredVisualisationType: 'logs' } });
+    expect(frame).toMatchObject({
+      refId: 'A',
+      name: 'emnify events',
+      length: 3,
+      meta: { type: DataFrameType.LogLines, preferredVisualisationType: 'logs' },
+    });
     expect(valuesOf(frame)).toEqual({
       timestamp: { type: FieldType.time, values: [T, T + 90_000, T + 150_000] },
       body: { type: FieldType.string, values: ['PDP context created', '', 'Quota exceeded'] },
@@ -63,7 +68,17 @@ describe('event frames', () => {
       labels: {
         type: FieldType.other,
         values: [
-          { type: 'Update Location', severity: 'INFO', source: 'Network', endpoint: 'truck-7', iccid: '8988303000000000007', imsi: '901430000000007', operator: 'Telekom', country: 'DE', alert: 'true' },
+          {
+            type: 'Update Location',
+            severity: 'INFO',
+            source: 'Network',
+            endpoint: 'truck-7',
+            iccid: '8988303000000000007',
+            imsi: '901430000000007',
+            operator: 'Telekom',
+            country: 'DE',
+            alert: 'true',
+          },
           { type: 'Brand new type', severity: 'WARN', source: 'API' },
           { type: 'Update Location', severity: 'NOTICE', source: 'Policy Control' },
         ],
@@ -73,8 +88,26 @@ describe('event frames', () => {
 
   it('table: twelve columns, empty text where a part is missing', () => {
     const frame = tableFrame(events, types, 'B');
-    expect(frame).toMatchObject({ refId: 'B', name: 'emnify events', length: 3, meta: { preferredVisualisationType: 'table' } });
-    expect(frame.fields.map((f) => f.name)).toEqual(['Time', 'Severity', 'Type', 'Source', 'Description', 'Endpoint', 'ICCID', 'IMSI', 'Operator', 'Country', 'Alert', 'ID']);
+    expect(frame).toMatchObject({
+      refId: 'B',
+      name: 'emnify events',
+      length: 3,
+      meta: { preferredVisualisationType: 'table' },
+    });
+    expect(frame.fields.map((f) => f.name)).toEqual([
+      'Time',
+      'Severity',
+      'Type',
+      'Source',
+      'Description',
+      'Endpoint',
+      'ICCID',
+      'IMSI',
+      'Operator',
+      'Country',
+      'Alert',
+      'ID',
+    ]);
     expect(valuesOf(frame)).toEqual({
       Time: { type: FieldType.time, values: [T, T + 90_000, T + 150_000] },
       Severity: { type: FieldType.string, values: ['INFO', 'WARN', 'NOTICE'] },
@@ -97,8 +130,19 @@ describe('event frames', () => {
     expect(frames.map((f) => f.name)).toEqual(['Brand new type', 'Update Location']);
     const [brandNew, update] = frames;
     expect(brandNew.meta).toEqual({ type: DataFrameType.TimeSeriesMulti });
-    expect(brandNew.fields[0]).toMatchObject({ name: 'Time', type: FieldType.time, values: [T, T + 60_000, T + 120_000, T + 180_000], config: { interval: 60_000 } });
-    expect(brandNew.fields[1]).toMatchObject({ name: 'Value', type: FieldType.number, values: [0, 1, 0, 0], labels: { type: 'Brand new type' }, config: { displayNameFromDS: 'Brand new type' } });
+    expect(brandNew.fields[0]).toMatchObject({
+      name: 'Time',
+      type: FieldType.time,
+      values: [T, T + 60_000, T + 120_000, T + 180_000],
+      config: { interval: 60_000 },
+    });
+    expect(brandNew.fields[1]).toMatchObject({
+      name: 'Value',
+      type: FieldType.number,
+      values: [0, 1, 0, 0],
+      labels: { type: 'Brand new type' },
+      config: { displayNameFromDS: 'Brand new type' },
+    });
     expect(update.fields[1].values).toEqual([1, 0, 1, 0]);
     expect(frames.every((f) => f.refId === 'C' && f.length === 4)).toBe(true);
   });
@@ -122,9 +166,26 @@ describe('event frames', () => {
     expect(frame).toMatchObject({ refId: 'D', name: 'emnify annotations', length: 3 });
     expect(valuesOf(frame)).toEqual({
       time: { type: FieldType.time, values: [T, T + 90_000, T + 150_000] },
-      title: { type: FieldType.string, values: ['INFO: Update Location', 'WARN: Brand new type', 'NOTICE: Update Location'] },
-      text: { type: FieldType.string, values: ['PDP context created · Endpoint truck-7 · ICCID 8988303000000000007', '', 'Quota exceeded · Endpoint '] },
-      tags: { type: FieldType.other, values: [['Update Location', 'INFO', 'truck-7', 'DE'], ['Brand new type', 'WARN'], ['Update Location', 'NOTICE']] },
+      title: {
+        type: FieldType.string,
+        values: ['INFO: Update Location', 'WARN: Brand new type', 'NOTICE: Update Location'],
+      },
+      text: {
+        type: FieldType.string,
+        values: [
+          'PDP context created · Endpoint truck-7 · ICCID 8988303000000000007',
+          '',
+          'Quota exceeded · Endpoint ',
+        ],
+      },
+      tags: {
+        type: FieldType.other,
+        values: [
+          ['Update Location', 'INFO', 'truck-7', 'DE'],
+          ['Brand new type', 'WARN'],
+          ['Update Location', 'NOTICE'],
+        ],
+      },
     });
   });
 });

@@ -84,7 +84,8 @@ const TABLE_COLUMNS: ReadonlyArray<[string, FieldType]> = [
 
 export function tableFrame(events: EmnifyEvent[], types: EventTypeNames, refId: string): DataFrame {
   const n = events.length;
-  const [time, severity, type, source, description, endpoint, iccid, imsi, operator, country, alert, id] = TABLE_COLUMNS.map(() => new Array<unknown>(n));
+  const [time, severity, type, source, description, endpoint, iccid, imsi, operator, country, alert, id] =
+    TABLE_COLUMNS.map(() => new Array<unknown>(n));
   for (let i = 0; i < n; i++) {
     const e = events[i];
     time[i] = e.time;
@@ -165,7 +166,13 @@ export function countFrames(
         meta: { type: DataFrameType.TimeSeriesMulti },
         fields: [
           { name: 'Time', type: FieldType.time, values: times, config: { interval: step } },
-          { name: 'Value', type: FieldType.number, values: counts, labels: groupBy === 'none' ? {} : { [groupBy]: group }, config: { displayNameFromDS: group } },
+          {
+            name: 'Value',
+            type: FieldType.number,
+            values: counts,
+            labels: groupBy === 'none' ? {} : { [groupBy]: group },
+            config: { displayNameFromDS: group },
+          },
         ],
       })
     );

@@ -29,7 +29,11 @@ function pipeFormat(value: string | string[]): string {
   return Array.isArray(value) ? value.join('|') : value;
 }
 
-export function interpolateQuery(query: EmnifyQuery, templateSrv: TemplateSrv, scopedVars: ScopedVars = {}): EmnifyQuery {
+export function interpolateQuery(
+  query: EmnifyQuery,
+  templateSrv: TemplateSrv,
+  scopedVars: ScopedVars = {}
+): EmnifyQuery {
   const out: EmnifyQuery = { ...query };
   for (const field of TEXT_FIELDS) {
     const value = query[field];
@@ -38,7 +42,9 @@ export function interpolateQuery(query: EmnifyQuery, templateSrv: TemplateSrv, s
     }
   }
   if (query.eventTypes) {
-    out.eventTypes = query.eventTypes.flatMap((t) => templateSrv.replace(t, scopedVars, pipeFormat).split('|')).filter((t) => t !== '');
+    out.eventTypes = query.eventTypes
+      .flatMap((t) => templateSrv.replace(t, scopedVars, pipeFormat).split('|'))
+      .filter((t) => t !== '');
   }
   return out;
 }

@@ -59,7 +59,10 @@ export function toEventQuery(query: EmnifyQuery, range: { from: number; to: numb
   if (scope !== 'all') {
     const id = single(query.scopeId);
     if (id === undefined || !/^\d+$/.test(id)) {
-      throw new EmnifyError('EMNIFY_INVALID_FILTER', `Invalid ${scope} id "${id ?? ''}": expected the numeric ${scope} id.`);
+      throw new EmnifyError(
+        'EMNIFY_INVALID_FILTER',
+        `Invalid ${scope} id "${id ?? ''}": expected the numeric ${scope} id.`
+      );
     }
     eventQuery.scope = { kind: scope, id: Number(id) };
   }

@@ -9,7 +9,13 @@ import { DataSourceSettings, PluginRoute, ProxyResponse, pluginRoutes, proxyRequ
 export const INSTANCE_URL = '/api/datasources/proxy/uid/emnify-test';
 
 export interface FakeBackend {
-  fetch(options: { url: string; method?: string; params?: Record<string, string>; headers?: Record<string, string>; data?: unknown }): Observable<unknown>;
+  fetch(options: {
+    url: string;
+    method?: string;
+    params?: Record<string, string>;
+    headers?: Record<string, string>;
+    data?: unknown;
+  }): Observable<unknown>;
   /** Every answer handed to the plugin: status, headers and body text. */
   seen: ProxyResponse[];
   /** Every request the plugin made (URL with query, method, headers, body). */
@@ -32,13 +38,31 @@ export function fakeBackend(settings: DataSourceSettings, routes: PluginRoute[] 
           return;
         }
         let cancelled = false;
-        proxyRequest(routes, settings, { path: url.slice(INSTANCE_URL.length + 1), method: options.method ?? 'GET', headers, body }).then(
+        proxyRequest(routes, settings, {
+          path: url.slice(INSTANCE_URL.length + 1),
+          method: options.method ?? 'GET',
+          headers,
+          body,
+        }).then(
           (res) => {
             backend.seen.push(res);
             if (cancelled) {
               return;
             }
-            const response = { status: res.status, ok: res.status < 300, headers: { forEach: (cb: (value: string, key: string) => void) => Object.entries(res.headers).forEach(([k, v]) => cb(v, k)) }, data: res.body, statusText: '', redirected: false, type: 'basic', url, config: options };
+            const response = {
+              status: res.status,
+              ok: res.status < 300,
+              headers: {
+                forEach: (cb: (value: string, key: string) => void) =>
+                  Object.entries(res.headers).forEach(([k, v]) => cb(v, k)),
+              },
+              data: res.body,
+              statusText: '',
+              redirected: false,
+              type: 'basic',
+              url,
+              config: options,
+            };
             if (res.status >= 200 && res.status < 300) {
               subscriber.next(response);
               subscriber.complete();

@@ -34,9 +34,19 @@ const number: Rule = { kind: 'number' };
 const boolean: Rule = { kind: 'boolean' };
 const array = (items?: Rule, minItems?: number): ArrayRule => ({ kind: 'array', items, minItems });
 /** An object that rejects unknown keys. */
-const closed = (properties: Record<string, Rule>, required: readonly string[] = []): ObjectRule => ({ kind: 'object', properties, required, closed: true });
+const closed = (properties: Record<string, Rule>, required: readonly string[] = []): ObjectRule => ({
+  kind: 'object',
+  properties,
+  required,
+  closed: true,
+});
 /** An object that accepts keys beyond the listed ones. */
-const open = (properties: Record<string, Rule>, required: readonly string[] = []): ObjectRule => ({ kind: 'object', properties, required, closed: false });
+const open = (properties: Record<string, Rule>, required: readonly string[] = []): ObjectRule => ({
+  kind: 'object',
+  properties,
+  required,
+  closed: false,
+});
 
 // The plugin id naming convention: <org>-<type> or <org>-<name>-<type>, lower-case letters and digits.
 const PLUGIN_ID = /^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$/;
@@ -63,7 +73,10 @@ const GRAFANA_DEPENDENCY = (() => {
 })();
 
 const permission = closed({ action: string(), scope: string() });
-const extensionTarget = open({ targets: array(string()), title: string({ minLength: 10 }), description: string() }, ['targets', 'title']);
+const extensionTarget = open({ targets: array(string()), title: string({ minLength: 10 }), description: string() }, [
+  'targets',
+  'title',
+]);
 const extensionId = open({ id: string({ pattern: EXTENSION_ID }), title: string(), description: string() }, ['id']);
 
 const PLUGIN_JSON: ObjectRule = closed(
@@ -74,25 +87,45 @@ const PLUGIN_JSON: ObjectRule = closed(
     info: closed(
       {
         author: closed({ name: string(), email: string({ format: 'email' }), url: string({ format: 'uri' }) }),
-        build: closed({ time: number, repo: string(), branch: string(), hash: string(), number, pr: number, build: number }),
+        build: closed({
+          time: number,
+          repo: string(),
+          branch: string(),
+          hash: string(),
+          number,
+          pr: number,
+          build: number,
+        }),
         description: string(),
         keywords: array(string(), 1),
-        links: array(closed({ name: string(), url: string({ format: 'uri' }), target: oneOf('_blank', '_self', '_parent', '_top') })),
+        links: array(
+          closed({
+            name: string(),
+            url: string({ format: 'uri' }),
+            target: oneOf('_blank', '_self', '_parent', '_top'),
+          })
+        ),
         logos: closed({ small: string(), large: string() }, ['small', 'large']),
         screenshots: array(closed({ name: string(), path: string() })),
         updated: string({ pattern: UPDATED }),
         version: string({ pattern: VERSION }),
       },
-      ['logos', 'version', 'updated', 'keywords'],
+      ['logos', 'version', 'updated', 'keywords']
     ),
     dependencies: closed(
       {
         grafanaVersion: string({ pattern: GRAFANA_VERSION }),
         grafanaDependency: string({ pattern: GRAFANA_DEPENDENCY }),
-        plugins: array(open({ id: string({ pattern: PLUGIN_ID }), type: oneOf('app', 'datasource', 'panel'), name: string() }, ['id', 'name', 'type'])),
+        plugins: array(
+          open({ id: string({ pattern: PLUGIN_ID }), type: oneOf('app', 'datasource', 'panel'), name: string() }, [
+            'id',
+            'name',
+            'type',
+          ])
+        ),
         extensions: open({ exposedComponents: array(string()) }),
       },
-      ['grafanaDependency'],
+      ['grafanaDependency']
     ),
     $schema: string(),
     alerting: boolean,
@@ -122,8 +155,8 @@ const PLUGIN_JSON: ObjectRule = closed(
           defaultNav: boolean,
           icon: string(),
         },
-        ['type'],
-      ),
+        ['type']
+      )
     ),
     logs: boolean,
     metrics: boolean,
@@ -157,15 +190,20 @@ const PLUGIN_JSON: ObjectRule = closed(
           }),
           urlParams: array(closed({ name: string(), content: string() })),
         },
-        ['path'],
-      ),
+        ['path']
+      )
     ),
     skipDataQuery: boolean,
     state: oneOf('alpha', 'beta', 'stable', 'deprecated'),
     streaming: boolean,
     tracing: boolean,
     iam: open({ permissions: array(permission) }),
-    roles: array(closed({ role: closed({ name: string(), description: string(), permissions: array(permission) }), grants: array(string()) })),
+    roles: array(
+      closed({
+        role: closed({ name: string(), description: string(), permissions: array(permission) }),
+        grants: array(string()),
+      })
+    ),
     extensions: open({
       addedComponents: array(extensionTarget),
       addedLinks: array(extensionTarget),
@@ -175,7 +213,7 @@ const PLUGIN_JSON: ObjectRule = closed(
     }),
     languages: array(string()),
   },
-  ['type', 'name', 'id', 'info', 'dependencies'],
+  ['type', 'name', 'id', 'info', 'dependencies']
 );
 
 function typeOf(value: unknown): string {
@@ -206,7 +244,9 @@ function check(rule: Rule, value: unknown, path: string, errors: string[]): void
   const at = path || '(root)';
   const actual = typeOf(value);
   if (rule.kind !== actual) {
-    errors.push(`${at}: must be ${rule.kind === 'array' || rule.kind === 'object' ? 'an' : 'a'} ${rule.kind}, got ${actual}`);
+    errors.push(
+      `${at}: must be ${rule.kind === 'array' || rule.kind === 'object' ? 'an' : 'a'} ${rule.kind}, got ${actual}`
+    );
     return;
   }
   switch (rule.kind) {

@@ -30,7 +30,8 @@ export interface Findings {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function readText(path: string): string | undefined {
@@ -48,7 +49,13 @@ function filesUnder(dir: string): string[] {
 // ---------------------------------------------------------------- images
 
 type ImageKind = 'PNG' | 'JPEG' | 'GIF' | 'SVG';
-const EXTENSION_KIND: Record<string, ImageKind> = { '.png': 'PNG', '.jpg': 'JPEG', '.jpeg': 'JPEG', '.gif': 'GIF', '.svg': 'SVG' };
+const EXTENSION_KIND: Record<string, ImageKind> = {
+  '.png': 'PNG',
+  '.jpg': 'JPEG',
+  '.jpeg': 'JPEG',
+  '.gif': 'GIF',
+  '.svg': 'SVG',
+};
 
 function imageKind(bytes: Buffer): ImageKind | undefined {
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
@@ -97,13 +104,26 @@ function checkImagePath(dist: string, field: string, path: unknown, report: (mes
   }
   const expected = EXTENSION_KIND[extname(p).toLowerCase()];
   if (expected !== kind) {
-    report(`${field}: ${p} holds ${kind} data but its extension ${extname(p) || '(none)'} says ${expected ?? 'no image type'}`);
+    report(
+      `${field}: ${p} holds ${kind} data but its extension ${extname(p) || '(none)'} says ${expected ?? 'no image type'}`
+    );
   }
 }
 
 // ---------------------------------------------------------------- SVG safety
 
-const SVG_FORBIDDEN_ELEMENTS = ['script', 'foreignObject', 'iframe', 'embed', 'object', 'audio', 'video', 'noscript', 'template', 'handler'];
+const SVG_FORBIDDEN_ELEMENTS = [
+  'script',
+  'foreignObject',
+  'iframe',
+  'embed',
+  'object',
+  'audio',
+  'video',
+  'noscript',
+  'template',
+  'handler',
+];
 
 function svgProblems(svg: string): string[] {
   const problems: string[] = [];
@@ -146,7 +166,14 @@ const TRACKING_HOSTS = [
   'clarity.ms',
 ];
 // Markers of the AngularJS plugin platform that Grafana no longer loads.
-const ANGULAR_MARKERS = ['PanelCtrl', 'MetricsPanelCtrl', 'QueryCtrl', 'ConfigCtrl', 'app/plugins/sdk', 'angular.module('];
+const ANGULAR_MARKERS = [
+  'PanelCtrl',
+  'MetricsPanelCtrl',
+  'QueryCtrl',
+  'ConfigCtrl',
+  'app/plugins/sdk',
+  'angular.module(',
+];
 
 // Source map entries that are not files of the plugin's source tree.
 const MAP_IGNORED_PREFIXES = ['external ', 'webpack/', './node_modules/', '../node_modules'];
@@ -211,7 +238,10 @@ function checkModule(dist: string, sourceRoot: string, pluginId: string, errors:
     }
   }
   for (const url of new Set(module.match(/https?:\/\/[^\s"'`)]+/g) ?? [])) {
-    const host = url.replace(/^https?:\/\//, '').split(/[/:?#]/)[0].toLowerCase();
+    const host = url
+      .replace(/^https?:\/\//, '')
+      .split(/[/:?#]/)[0]
+      .toLowerCase();
     if (TRACKING_HOSTS.some((t) => host === t || host.endsWith(`.${t}`))) {
       errors.push(`module.js: tracking script ${url}`);
     }
@@ -257,7 +287,13 @@ const LICENSES: Array<[string, string[]]> = [
   ['GPL-3.0', ['GNU GENERAL PUBLIC LICENSE', 'Version 3']],
   ['Apache-2.0', ['Apache License', 'Version 2.0', 'TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION']],
   ['MIT', ['Permission is hereby granted, free of charge', 'THE SOFTWARE IS PROVIDED "AS IS"']],
-  ['BSD', ['Redistribution and use in source and binary forms', 'THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"']],
+  [
+    'BSD',
+    [
+      'Redistribution and use in source and binary forms',
+      'THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"',
+    ],
+  ],
 ];
 const LICENSE_PLACEHOLDERS = ['{yyyy}', '{name of copyright owner}'];
 
@@ -269,7 +305,9 @@ function checkLicense(dist: string, declared: string | undefined, errors: string
   }
   const found = LICENSES.find(([, phrases]) => phrases.every((p) => text.includes(p)))?.[0];
   if (!found) {
-    errors.push(`LICENSE: not one of the licenses Grafana accepts for plugins (${LICENSES.map(([id]) => id).join(', ')})`);
+    errors.push(
+      `LICENSE: not one of the licenses Grafana accepts for plugins (${LICENSES.map(([id]) => id).join(', ')})`
+    );
     return;
   }
   if (declared && !declared.startsWith(found)) {
@@ -328,7 +366,9 @@ function checkMetadata(meta: Json, dist: string, pkg: Json | undefined, errors: 
     if (range.trim() === '' || semver.validRange(range) === null) {
       fieldError(`dependencies.grafanaDependency: "${range}" is not a valid semver range`);
     } else if (/^\d+\.\d+\.x$/.test(range)) {
-      fieldWarning(`dependencies.grafanaDependency: "${range}" only allows patch releases of Grafana ${range.slice(0, -2)}`);
+      fieldWarning(
+        `dependencies.grafanaDependency: "${range}" only allows patch releases of Grafana ${range.slice(0, -2)}`
+      );
     } else if (/^\d+\.\d+\.\d+$/.test(range)) {
       fieldWarning(`dependencies.grafanaDependency: "${range}" only allows Grafana ${range}`);
     }
@@ -371,7 +411,9 @@ function checkMetadata(meta: Json, dist: string, pkg: Json | undefined, errors: 
   if (screenshots.length === 0) {
     fieldWarning('info.screenshots: none declared (the plugin catalog shows them)');
   }
-  screenshots.forEach((s, i) => checkImagePath(dist, `info.screenshots[${i}].path`, isObject(s) ? s.path : undefined, fieldError));
+  screenshots.forEach((s, i) =>
+    checkImagePath(dist, `info.screenshots[${i}].path`, isObject(s) ? s.path : undefined, fieldError)
+  );
 }
 
 function checkBuildTooling(sourceRoot: string, pkg: Json | undefined, errors: string[]): void {

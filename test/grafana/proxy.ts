@@ -49,14 +49,22 @@ export function interpolate(template: string, settings: DataSourceSettings): str
 }
 
 /** Resolves a proxy request to the upstream request, or an error answer as Grafana gives it. */
-export function applyRoutes(routes: PluginRoute[], settings: DataSourceSettings, req: ProxyRequest): { url: string; method: string; headers: Record<string, string>; body?: string } | ProxyResponse {
+export function applyRoutes(
+  routes: PluginRoute[],
+  settings: DataSourceSettings,
+  req: ProxyRequest
+): { url: string; method: string; headers: Record<string, string>; body?: string } | ProxyResponse {
   const [path, query = ''] = req.path.split('?');
   const route = routes
     .filter((r) => path === r.path || path.startsWith(`${r.path}/`))
     .filter((r) => !r.method || r.method.toUpperCase() === req.method.toUpperCase())
     .sort((a, b) => b.path.length - a.path.length)[0];
   if (!route) {
-    return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'no matching plugin route for this method and path' }) };
+    return {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'no matching plugin route for this method and path' }),
+    };
   }
   const rest = path.slice(route.path.length);
   const url = interpolate(route.url, settings).replace(/\/+$/, '') + rest + (query ? `?${query}` : '');
@@ -77,7 +85,11 @@ export function applyRoutes(routes: PluginRoute[], settings: DataSourceSettings,
 }
 
 /** Forwards a proxy request upstream over real HTTP. */
-export function proxyRequest(routes: PluginRoute[], settings: DataSourceSettings, req: ProxyRequest): Promise<ProxyResponse> {
+export function proxyRequest(
+  routes: PluginRoute[],
+  settings: DataSourceSettings,
+  req: ProxyRequest
+): Promise<ProxyResponse> {
   const target = applyRoutes(routes, settings, req);
   if ('status' in target) {
     return Promise.resolve(target);

@@ -73,7 +73,8 @@ export class TokenManager {
   }
 
   private async authenticate(signal?: AbortSignal): Promise<string> {
-    const body = this.options.applicationToken !== undefined ? { application_token: this.options.applicationToken } : undefined;
+    const body =
+      this.options.applicationToken !== undefined ? { application_token: this.options.applicationToken } : undefined;
     try {
       const token = await sendWithRetry(
         this.deps,
@@ -101,11 +102,17 @@ export class TokenManager {
     try {
       parsed = JSON.parse(response.body);
     } catch {
-      throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', 'The authentication answer was not JSON.', { path: AUTHENTICATE_PATH, retryable: true });
+      throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', 'The authentication answer was not JSON.', {
+        path: AUTHENTICATE_PATH,
+        retryable: true,
+      });
     }
     const token = (parsed as { auth_token?: unknown } | null)?.auth_token;
     if (typeof token !== 'string' || token === '') {
-      throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', 'The authentication answer has no auth_token.', { path: AUTHENTICATE_PATH, retryable: true });
+      throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', 'The authentication answer has no auth_token.', {
+        path: AUTHENTICATE_PATH,
+        retryable: true,
+      });
     }
     return token;
   }

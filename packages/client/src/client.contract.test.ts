@@ -97,12 +97,24 @@ describe('client ↔ simulator: history of 3000 events', () => {
   });
 
   it('follows the page size the server clamps to, instead of the one it asked for', async () => {
-    const capped = await startSimulator({ port: 0, seed: 7, historyMs: 48 * HOUR, historyEvents: 3000, eventsPerSecond: 0, maxPerPage: 400 });
+    const capped = await startSimulator({
+      port: 0,
+      seed: 7,
+      historyMs: 48 * HOUR,
+      historyEvents: 3000,
+      eventsPerSecond: 0,
+      maxPerPage: 400,
+    });
     try {
       const list = await clientFor(capped).listEvents({ perPage: 1000 });
       expect(list).toMatchObject({ totalCount: 3000, totalPages: 8, pagesFetched: 8, truncated: false });
       expect(list.events.map((e) => e.id)).toEqual(all.map((e) => e.id));
-      const perPages = new Set(capped.requestLog().filter((r) => r.path === '/api/v1/event').map((r) => new URLSearchParams(r.query).get('per_page')));
+      const perPages = new Set(
+        capped
+          .requestLog()
+          .filter((r) => r.path === '/api/v1/event')
+          .map((r) => new URLSearchParams(r.query).get('per_page'))
+      );
       expect(perPages).toEqual(new Set(['1000', '400']));
     } finally {
       await capped.close();
@@ -124,7 +136,12 @@ describe('client ↔ simulator: history of 3000 events', () => {
 
   it('honours sort=-id', async () => {
     const page = await clientFor(sim).getEventPage({ sort: '-id', perPage: 5 });
-    expect(page.events.map((e) => e.id)).toEqual(all.slice(-5).reverse().map((e) => e.id));
+    expect(page.events.map((e) => e.id)).toEqual(
+      all
+        .slice(-5)
+        .reverse()
+        .map((e) => e.id)
+    );
   });
 
   it('reads the event type lookup with its own spellings', async () => {
@@ -146,20 +163,48 @@ describe('client ↔ simulator: history of 3000 events', () => {
     const until = () => all[Math.floor((2 * all.length) / 3)].time;
 
     const cases: Array<[string, () => EventFilter, (e: EmnifyEvent) => boolean]> = [
-      ['from/until', () => ({ from: from(), until: until() }), (e) => e.time >= Math.floor(from() / 1000) * 1000 && e.time < Math.floor(until() / 1000) * 1000 + 1000],
+      [
+        'from/until',
+        () => ({ from: from(), until: until() }),
+        (e) => e.time >= Math.floor(from() / 1000) * 1000 && e.time < Math.floor(until() / 1000) * 1000 + 1000,
+      ],
       ['type (multi)', () => ({ type: [3, 5] }), (e) => e.typeId === 3 || e.typeId === 5],
       ['source', () => ({ source: 1 }), (e) => e.sourceId === 1],
       ['severity', () => ({ severity: 1 }), (e) => e.severityId === 1],
       ['alert', () => ({ alert: true }), (e) => e.alert],
-      ['endpoint (multi)', () => ({ endpoint: [pick((e) => e.endpoint?.name), 'no-such-device'] }), (e) => e.endpoint?.name === pick((x) => x.endpoint?.name)],
-      ['iccid (exact 19 digits as prefix)', () => ({ iccid: pick((e) => e.sim?.iccid) }), (e) => !!e.sim?.iccid.startsWith(pick((x) => x.sim?.iccid))],
+      [
+        'endpoint (multi)',
+        () => ({ endpoint: [pick((e) => e.endpoint?.name), 'no-such-device'] }),
+        (e) => e.endpoint?.name === pick((x) => x.endpoint?.name),
+      ],
+      [
+        'iccid (exact 19 digits as prefix)',
+        () => ({ iccid: pick((e) => e.sim?.iccid) }),
+        (e) => !!e.sim?.iccid.startsWith(pick((x) => x.sim?.iccid)),
+      ],
       ['imsi', () => ({ imsi: pick((e) => e.imsi?.imsi) }), (e) => e.imsi?.imsi === pick((x) => x.imsi?.imsi)],
-      ['imei', () => ({ imei: pick((e) => e.endpoint?.imei) }), (e) => e.endpoint?.imei === pick((x) => x.endpoint?.imei)],
-      ['ip_address', () => ({ ip_address: pick((e) => e.endpoint?.ipAddress) }), (e) => e.endpoint?.ipAddress === pick((x) => x.endpoint?.ipAddress)],
-      ['network (multi)', () => ({ network: ['Telekom', 'Vodafone'] }), (e) => e.network?.operatorName === 'Telekom' || e.network?.operatorName === 'Vodafone'],
+      [
+        'imei',
+        () => ({ imei: pick((e) => e.endpoint?.imei) }),
+        (e) => e.endpoint?.imei === pick((x) => x.endpoint?.imei),
+      ],
+      [
+        'ip_address',
+        () => ({ ip_address: pick((e) => e.endpoint?.ipAddress) }),
+        (e) => e.endpoint?.ipAddress === pick((x) => x.endpoint?.ipAddress),
+      ],
+      [
+        'network (multi)',
+        () => ({ network: ['Telekom', 'Vodafone'] }),
+        (e) => e.network?.operatorName === 'Telekom' || e.network?.operatorName === 'Vodafone',
+      ],
       ['country', () => ({ country: 'Germany' }), (e) => e.network?.countryName === 'Germany'],
       ['rat', () => ({ rat: 6 }), (e) => e.pdp?.ratType === 6],
-      ['combined type + alert + country', () => ({ type: 3, alert: false, country: ['Germany', 'France'] }), (e) => e.typeId === 3 && !e.alert && ['Germany', 'France'].includes(e.network?.countryName ?? '')],
+      [
+        'combined type + alert + country',
+        () => ({ type: 3, alert: false, country: ['Germany', 'France'] }),
+        (e) => e.typeId === 3 && !e.alert && ['Germany', 'France'].includes(e.network?.countryName ?? ''),
+      ],
     ];
 
     it.each(cases)('%s', async (_name, filter, predicate) => {
@@ -198,7 +243,9 @@ describe('client ↔ simulator: history of 3000 events', () => {
   it('rejects invalid filters before any request, naming the field and the expected form', async () => {
     const client = clientFor(sim);
     const err = await errorOf(client.listEvents({ filter: { imei: '35776208330122AB' } }));
-    expect(err.message).toBe('Invalid filter "imei": "35776208330122AB" is not an IMEI (expected up to 16 digits, nothing else)');
+    expect(err.message).toBe(
+      'Invalid filter "imei": "35776208330122AB" is not an IMEI (expected up to 16 digits, nothing else)'
+    );
     const err2 = await errorOf(client.listEvents({ filter: { from: Date.now() } }));
     expect(err2.message).toContain('Invalid filter "until"');
     const err3 = await errorOf(client.getEventPage({ scope: { kind: 'endpoint', id: 1.5 } }));
@@ -209,17 +256,25 @@ describe('client ↔ simulator: history of 3000 events', () => {
   it('retries 5xx answers and dropped connections, and still reads every event exactly once', async () => {
     sim.setFaults({ errorRate: 0.25, dropRate: 0.1 });
     const rec = recorder();
-    const list = await clientFor(sim, { observer: rec, retry: { maxRetries: 10, baseDelayMs: 1, maxDelayMs: 5 } }).listEvents({ perPage: 100 });
+    const list = await clientFor(sim, {
+      observer: rec,
+      retry: { maxRetries: 10, baseDelayMs: 1, maxDelayMs: 5 },
+    }).listEvents({ perPage: 100 });
     expect(list.events.map((e) => e.id)).toEqual(all.map((e) => e.id));
     expect(rec.retries.filter((r) => r === 'server_error').length).toBeGreaterThan(0);
     expect(rec.retries.filter((r) => r === 'network').length).toBeGreaterThan(0);
-    expect(rec.requests.filter((r) => r.status >= 500).length).toBe(rec.retries.filter((r) => r === 'server_error').length);
+    expect(rec.requests.filter((r) => r.status >= 500).length).toBe(
+      rec.retries.filter((r) => r === 'server_error').length
+    );
   });
 
   it('retries malformed pages instead of using them', async () => {
     sim.setFaults({ malformedRate: 0.3 });
     const rec = recorder();
-    const list = await clientFor(sim, { observer: rec, retry: { maxRetries: 10, baseDelayMs: 1, maxDelayMs: 5 } }).listEvents({ perPage: 100 });
+    const list = await clientFor(sim, {
+      observer: rec,
+      retry: { maxRetries: 10, baseDelayMs: 1, maxDelayMs: 5 },
+    }).listEvents({ perPage: 100 });
     expect(list.events.map((e) => e.id)).toEqual(all.map((e) => e.id));
     expect(rec.retries.filter((r) => r === 'malformed_response').length).toBeGreaterThan(0);
   });
@@ -274,7 +329,15 @@ describe('client ↔ simulator: authentication', () => {
   let now = Date.now();
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 3, historyMs: HOUR, historyEvents: 50, eventsPerSecond: 0, tokenLifetimeSeconds: 600, now: () => now });
+    sim = await startSimulator({
+      port: 0,
+      seed: 3,
+      historyMs: HOUR,
+      historyEvents: 50,
+      eventsPerSecond: 0,
+      tokenLifetimeSeconds: 600,
+      now: () => now,
+    });
   });
   afterAll(() => sim.close());
   beforeEach(() => sim.resetRequestLog());
@@ -338,6 +401,8 @@ describe('client ↔ simulator: authentication', () => {
     });
     const err = await errorOf(client.getEventPage({}));
     expect(err.code).toBe('EMNIFY_NETWORK');
-    expect(err.message).toMatch(/^Could not reach the emnify API at http:\/\/127\.0\.0\.1:1 \(.+\)\. Check the API URL and the network\.$/);
+    expect(err.message).toMatch(
+      /^Could not reach the emnify API at http:\/\/127\.0\.0\.1:1 \(.+\)\. Check the API URL and the network\.$/
+    );
   });
 });

@@ -16,9 +16,7 @@ import { HttpResponse, Transport } from './transport';
 
 /** Whose events: all of the organisation (`/api/v1/event`), or one organisation, endpoint, SIM or user. */
 export type EventScope =
-  | { kind: 'all' }
-  | { kind: 'organisation' | 'user'; id: number | 'my' }
-  | { kind: 'endpoint' | 'sim'; id: number };
+  { kind: 'all' } | { kind: 'organisation' | 'user'; id: number | 'my' } | { kind: 'endpoint' | 'sim'; id: number };
 
 export interface EventQuery extends EventListParams {
   scope?: EventScope;
@@ -79,7 +77,10 @@ export function scopePath(scope: EventScope = { kind: 'all' }): string {
     throw new EmnifyError('EMNIFY_INVALID_FILTER', `Invalid ${scope.kind} id "${String(id)}": expected a numeric id.`);
   }
   if (id === 'my' && (scope.kind === 'endpoint' || scope.kind === 'sim')) {
-    throw new EmnifyError('EMNIFY_INVALID_FILTER', `Invalid ${scope.kind} id "my": only organisation and user scopes accept "my".`);
+    throw new EmnifyError(
+      'EMNIFY_INVALID_FILTER',
+      `Invalid ${scope.kind} id "my": only organisation and user scopes accept "my".`
+    );
   }
   return `/api/v1/${scope.kind}/${id}/event`;
 }
@@ -89,11 +90,15 @@ function parseJsonArray(response: HttpResponse, path: string): unknown[] {
   try {
     parsed = JSON.parse(response.body);
   } catch {
-    throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', `The emnify API answered ${path} with a body that is not JSON (${response.body.length} bytes).`, {
-      path,
-      status: response.status,
-      retryable: true,
-    });
+    throw new EmnifyError(
+      'EMNIFY_RESPONSE_SHAPE',
+      `The emnify API answered ${path} with a body that is not JSON (${response.body.length} bytes).`,
+      {
+        path,
+        status: response.status,
+        retryable: true,
+      }
+    );
   }
   if (!Array.isArray(parsed)) {
     throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', `The emnify API answered ${path} with JSON that is not an array.`, {
@@ -153,7 +158,9 @@ export class EmnifyClient {
     const path = scopePath(query.scope);
     const params = buildEventQuery(query);
     const requestedPage = query.page ?? 1;
-    const { value: items, headers } = await this.get(path, params, signal, (response) => parseJsonArray(response, path));
+    const { value: items, headers } = await this.get(path, params, signal, (response) =>
+      parseJsonArray(response, path)
+    );
     const events: EmnifyEvent[] = [];
     let skipped = 0;
     for (const item of items) {
@@ -225,7 +232,14 @@ export class EmnifyClient {
       }
     }
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
-    return { events, totalCount, totalPages, pagesFetched, truncated: totalPages > pagesFetched && pagesFetched >= maxPages, skipped };
+    return {
+      events,
+      totalCount,
+      totalPages,
+      pagesFetched,
+      truncated: totalPages > pagesFetched && pagesFetched >= maxPages,
+      skipped,
+    };
   }
 
   /**

@@ -149,7 +149,12 @@ function codeFor(status: number): EmnifyErrorCode {
 }
 
 /** Builds the error for a non-2xx answer, quoting the API's own message. */
-export function httpError(status: number, bodyText: string, path: string, secrets: Array<string | undefined>): EmnifyError {
+export function httpError(
+  status: number,
+  bodyText: string,
+  path: string,
+  secrets: Array<string | undefined>
+): EmnifyError {
   const body = parseApiErrorBody(bodyText);
   const apiMessage = body?.message ? redactSecrets(body.message, secrets) : undefined;
   const quoted = apiMessage ? `: "${apiMessage}"` : '';

@@ -137,12 +137,16 @@ function text(field: string, value: unknown, multi: boolean): string {
 }
 
 function integer(field: string, value: unknown, range?: { min: number; max: number; names?: string }): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && DIGITS.test(value.trim()) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && DIGITS.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new FilterValidationError(field, `"${String(value)}" is not a numeric id (expected a whole number like 3)`);
   }
   if (range && (n < range.min || n > range.max)) {
-    throw new FilterValidationError(field, `${n} is out of range (expected ${range.names ?? `${range.min}-${range.max}`})`);
+    throw new FilterValidationError(
+      field,
+      `${n} is out of range (expected ${range.names ?? `${range.min}-${range.max}`})`
+    );
   }
   return n;
 }
@@ -150,7 +154,10 @@ function integer(field: string, value: unknown, range?: { min: number; max: numb
 function digits(field: string, value: unknown, what: string, maxLength: number): string {
   const s = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   if (!DIGITS.test(s) || s.length > maxLength) {
-    throw new FilterValidationError(field, `"${String(value)}" is not ${what} (expected up to ${maxLength} digits, nothing else)`);
+    throw new FilterValidationError(
+      field,
+      `"${String(value)}" is not ${what} (expected up to ${maxLength} digits, nothing else)`
+    );
   }
   return s;
 }
@@ -178,7 +185,10 @@ function time(field: 'from' | 'until', value: TimeInput): { ms: number; text: st
   } else if (typeof value === 'string' && isFilterTime(value.trim())) {
     ms = Date.parse(value.trim());
   } else {
-    throw new FilterValidationError(field, `"${String(value)}" is not a time (expected YYYY-MM-DDTHH:mm:ssZ in UTC, a Date or epoch milliseconds)`);
+    throw new FilterValidationError(
+      field,
+      `"${String(value)}" is not a time (expected YYYY-MM-DDTHH:mm:ssZ in UTC, a Date or epoch milliseconds)`
+    );
   }
   if (!Number.isFinite(ms)) {
     throw new FilterValidationError(field, 'is not a valid time');
@@ -214,12 +224,21 @@ export function buildFilterQuery(filter: EventFilter = {}): string | undefined {
     add('until', until.text);
   }
 
-  add('type', multi('type', filter.type, (v) => String(integer('type', v))));
+  add(
+    'type',
+    multi('type', filter.type, (v) => String(integer('type', v)))
+  );
   if (filter.source !== undefined && filter.source !== '') {
-    add('source', String(integer('source', filter.source, { min: 0, max: 2, names: '0 Network, 1 Policy Control, 2 API' })));
+    add(
+      'source',
+      String(integer('source', filter.source, { min: 0, max: 2, names: '0 Network, 1 Policy Control, 2 API' }))
+    );
   }
   if (filter.severity !== undefined && filter.severity !== '') {
-    add('severity', String(integer('severity', filter.severity, { min: 0, max: 2, names: '0 Info, 1 Warn, 2 Critical' })));
+    add(
+      'severity',
+      String(integer('severity', filter.severity, { min: 0, max: 2, names: '0 Info, 1 Warn, 2 Critical' }))
+    );
   }
   if (filter.alert !== undefined) {
     if (filter.alert !== true && filter.alert !== false && filter.alert !== 'true' && filter.alert !== 'false') {
@@ -232,7 +251,10 @@ export function buildFilterQuery(filter: EventFilter = {}): string | undefined {
       add(field, text(field, filter[field], false));
     }
   }
-  add('endpoint', multi('endpoint', filter.endpoint, (v) => text('endpoint', v, true)));
+  add(
+    'endpoint',
+    multi('endpoint', filter.endpoint, (v) => text('endpoint', v, true))
+  );
   if (filter.ip_address !== undefined) {
     const ip = text('ip_address', filter.ip_address, false);
     if (!isIpAddress(ip)) {
@@ -243,14 +265,29 @@ export function buildFilterQuery(filter: EventFilter = {}): string | undefined {
   if (filter.imei !== undefined) {
     add('imei', digits('imei', filter.imei, 'an IMEI', 16));
   }
-  add('iccid', multi('iccid', filter.iccid, (v) => digits('iccid', v, 'an ICCID', 22)));
-  add('iccid_with_luhn', multi('iccid_with_luhn', filter.iccid_with_luhn, (v) => digits('iccid_with_luhn', v, 'an ICCID', 22)));
+  add(
+    'iccid',
+    multi('iccid', filter.iccid, (v) => digits('iccid', v, 'an ICCID', 22))
+  );
+  add(
+    'iccid_with_luhn',
+    multi('iccid_with_luhn', filter.iccid_with_luhn, (v) => digits('iccid_with_luhn', v, 'an ICCID', 22))
+  );
   if (filter.imsi !== undefined) {
     add('imsi', digits('imsi', filter.imsi, 'an IMSI', 15));
   }
-  add('network', multi('network', filter.network, (v) => text('network', v, true)));
-  add('country', multi('country', filter.country, (v) => text('country', v, true)));
-  add('rat', multi('rat', filter.rat, (v) => String(integer('rat', v))));
+  add(
+    'network',
+    multi('network', filter.network, (v) => text('network', v, true))
+  );
+  add(
+    'country',
+    multi('country', filter.country, (v) => text('country', v, true))
+  );
+  add(
+    'rat',
+    multi('rat', filter.rat, (v) => String(integer('rat', v)))
+  );
 
   return criteria.length > 0 ? criteria.join(',') : undefined;
 }
@@ -261,7 +298,10 @@ export function buildSort(sort: string): string {
   for (const f of fields) {
     const name = f.startsWith('-') ? f.slice(1) : f;
     if (!(SORT_FIELDS as readonly string[]).includes(name)) {
-      throw new FilterValidationError('sort', `"${f}" is not a sort field (expected ${SORT_FIELDS.join(', ')}, with "-" for descending)`);
+      throw new FilterValidationError(
+        'sort',
+        `"${f}" is not a sort field (expected ${SORT_FIELDS.join(', ')}, with "-" for descending)`
+      );
     }
   }
   return fields.join(',');

@@ -10,7 +10,13 @@ const deletePdp: RawEvent = {
   event_source: { id: 0, description: 'Network' },
   event_severity: { id: 0, description: 'Info' },
   organisation: { id: 13886, name: 'Acme Fleet GmbH' },
-  endpoint: { id: 11380016, name: 'truck-0042', ip_address: '10.191.216.68', tags: 'fleet,de', imei: '3577620833012201' },
+  endpoint: {
+    id: 11380016,
+    name: 'truck-0042',
+    ip_address: '10.191.216.68',
+    tags: 'fleet,de',
+    imei: '3577620833012201',
+  },
   sim: { id: 4397515, iccid: '8988303000006734768', production_date: '2021-11-18T08:25:53.000Z' },
   imsi: { id: 9624042, imsi: '295050901896257', import_date: '2021-11-18T08:25:53.000Z' },
   detail: {
@@ -38,11 +44,30 @@ describe('normalizeEvent', () => {
       severityId: 0,
       severityName: 'INFO',
       organisation: { id: 13886, name: 'Acme Fleet GmbH' },
-      endpoint: { id: 11380016, name: 'truck-0042', ipAddress: '10.191.216.68', tags: 'fleet,de', imei: '3577620833012201' },
+      endpoint: {
+        id: 11380016,
+        name: 'truck-0042',
+        ipAddress: '10.191.216.68',
+        tags: 'fleet,de',
+        imei: '3577620833012201',
+      },
       sim: { id: 4397515, iccid: '8988303000006734768' },
       imsi: { id: 9624042, imsi: '295050901896257' },
-      network: { operatorId: 2, operatorName: 'Telekom', countryName: 'Germany', countryIso: 'DE', mcc: '262', mnc: ['01'], tapcodes: [] },
-      pdp: { ratType: 6, apn: undefined, sessionId: '5b0e7c2a-9d41-4f7e-a3c9-2e8f1d6b7a10', ueIpAddress: '10.191.216.68' },
+      network: {
+        operatorId: 2,
+        operatorName: 'Telekom',
+        countryName: 'Germany',
+        countryIso: 'DE',
+        mcc: '262',
+        mnc: ['01'],
+        tapcodes: [],
+      },
+      pdp: {
+        ratType: 6,
+        apn: undefined,
+        sessionId: '5b0e7c2a-9d41-4f7e-a3c9-2e8f1d6b7a10',
+        ueIpAddress: '10.191.216.68',
+      },
       volume: { total: 641984, rx: 418811, tx: 223173 },
     });
     expect(e.user).toBeUndefined();
@@ -63,19 +88,45 @@ describe('normalizeEvent', () => {
       imsi: null,
       detail: null,
     });
-    expect(e).toMatchObject({ alert: true, sourceName: 'Policy Control', severityName: 'WARN', time: Date.UTC(2017, 9, 26, 7, 28) });
+    expect(e).toMatchObject({
+      alert: true,
+      sourceName: 'Policy Control',
+      severityName: 'WARN',
+      time: Date.UTC(2017, 9, 26, 7, 28),
+    });
     expect(e.network).toBeUndefined();
     expect(e.endpoint).toBeUndefined();
-    expect(normalizeEvent({ ...deletePdp, timestamp: '2021-10-06 10:42:58' }).time).toBe(Date.UTC(2021, 9, 6, 10, 42, 58));
-    expect(normalizeEvent({ ...deletePdp, timestamp: '2021-10-27T15:17:23Z' }).time).toBe(Date.UTC(2021, 9, 27, 15, 17, 23));
-    expect(normalizeEvent({ ...deletePdp, timestamp: '5/8/2017 10:56:25 AM' }).time).toBe(Date.UTC(2017, 4, 8, 10, 56, 25));
-    expect(normalizeEvent({ ...deletePdp, timestamp: '5/8/2017 12:05:00 PM' }).time).toBe(Date.UTC(2017, 4, 8, 12, 5, 0));
-    expect(normalizeEvent({ ...deletePdp, timestamp: '2021-10-27T13:17:23+02:00' }).time).toBe(Date.UTC(2021, 9, 27, 11, 17, 23));
+    expect(normalizeEvent({ ...deletePdp, timestamp: '2021-10-06 10:42:58' }).time).toBe(
+      Date.UTC(2021, 9, 6, 10, 42, 58)
+    );
+    expect(normalizeEvent({ ...deletePdp, timestamp: '2021-10-27T15:17:23Z' }).time).toBe(
+      Date.UTC(2021, 9, 27, 15, 17, 23)
+    );
+    expect(normalizeEvent({ ...deletePdp, timestamp: '5/8/2017 10:56:25 AM' }).time).toBe(
+      Date.UTC(2017, 4, 8, 10, 56, 25)
+    );
+    expect(normalizeEvent({ ...deletePdp, timestamp: '5/8/2017 12:05:00 PM' }).time).toBe(
+      Date.UTC(2017, 4, 8, 12, 5, 0)
+    );
+    expect(normalizeEvent({ ...deletePdp, timestamp: '2021-10-27T13:17:23+02:00' }).time).toBe(
+      Date.UTC(2021, 9, 27, 11, 17, 23)
+    );
   });
 
   it('keeps the text of unknown severities and sources, and empty strings for missing ones', () => {
-    const e = normalizeEvent({ id: 2, timestamp: '2025-01-01T00:00:00Z', event_type: { id: 99 }, event_severity: { id: 7, description: 'Fatal' } });
-    expect(e).toMatchObject({ severityName: 'FATAL', sourceName: '', sourceId: -1, typeDescription: '', description: '' });
+    const e = normalizeEvent({
+      id: 2,
+      timestamp: '2025-01-01T00:00:00Z',
+      event_type: { id: 99 },
+      event_severity: { id: 7, description: 'Fatal' },
+    });
+    expect(e).toMatchObject({
+      severityName: 'FATAL',
+      sourceName: '',
+      sourceId: -1,
+      typeDescription: '',
+      description: '',
+    });
   });
 
   it('keeps 64-bit ids above 2^32 intact', () => {
@@ -83,9 +134,13 @@ describe('normalizeEvent', () => {
   });
 
   it('rejects items without id, timestamp or type, and unknown timestamp formats, with a typed error', () => {
-    expect(() => normalizeEvent({ timestamp: 'x' })).toThrow('An event in the API response has no numeric id, timestamp or event_type.');
+    expect(() => normalizeEvent({ timestamp: 'x' })).toThrow(
+      'An event in the API response has no numeric id, timestamp or event_type.'
+    );
     expect(() => normalizeEvent(null)).toThrow(expect.objectContaining({ code: 'EMNIFY_RESPONSE_SHAPE' }));
-    expect(() => normalizeEvent({ ...deletePdp, timestamp: 'yesterday' })).toThrow('Event 351732698832897 has a timestamp in an unknown format: "yesterday".');
+    expect(() => normalizeEvent({ ...deletePdp, timestamp: 'yesterday' })).toThrow(
+      'Event 351732698832897 has a timestamp in an unknown format: "yesterday".'
+    );
   });
 });
 

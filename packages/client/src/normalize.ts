@@ -111,15 +111,23 @@ function isRawEvent(value: unknown): value is RawEvent {
 /** Normalises one raw API event. Throws EMNIFY_RESPONSE_SHAPE when it lacks id, timestamp or type. */
 export function normalizeEvent(raw: unknown): EmnifyEvent {
   if (!isRawEvent(raw)) {
-    throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', 'An event in the API response has no numeric id, timestamp or event_type.', {
-      retryable: true,
-    });
+    throw new EmnifyError(
+      'EMNIFY_RESPONSE_SHAPE',
+      'An event in the API response has no numeric id, timestamp or event_type.',
+      {
+        retryable: true,
+      }
+    );
   }
   const time = parseEventTimestamp(raw.timestamp);
   if (time === undefined) {
-    throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', `Event ${raw.id} has a timestamp in an unknown format: "${raw.timestamp}".`, {
-      retryable: false,
-    });
+    throw new EmnifyError(
+      'EMNIFY_RESPONSE_SHAPE',
+      `Event ${raw.id} has a timestamp in an unknown format: "${raw.timestamp}".`,
+      {
+        retryable: false,
+      }
+    );
   }
   const detail = raw.detail && typeof raw.detail === 'object' ? raw.detail : undefined;
   const pdp = detail?.pdp_context;

@@ -3,15 +3,34 @@ import { parseLinkHeader, parsePaging } from './paging';
 describe('parsePaging', () => {
   it('reads the lower-case event-service headers of a real single-page answer (emnify-api.md §2.3)', () => {
     const paging = parsePaging(
-      { link: '', 'x-count-per-page': '100', 'x-current-page': '1', 'x-total-count': '2', 'x-total-pages': '1', 'x-sort': 'id' },
+      {
+        link: '',
+        'x-count-per-page': '100',
+        'x-current-page': '1',
+        'x-total-count': '2',
+        'x-total-pages': '1',
+        'x-sort': 'id',
+      },
       1,
       2
     );
-    expect(paging).toEqual({ currentPage: 1, totalPages: 1, totalCount: 2, perPage: 100, links: {}, sort: 'id', filter: undefined });
+    expect(paging).toEqual({
+      currentPage: 1,
+      totalPages: 1,
+      totalCount: 2,
+      perPage: 100,
+      links: {},
+      sort: 'id',
+      filter: undefined,
+    });
   });
 
   it('takes the page size in effect from x-count-per-page, not from the request', () => {
-    const paging = parsePaging({ 'x-count-per-page': '1000', 'x-current-page': '3', 'x-total-count': '4500', 'x-total-pages': '5' }, 3, 1000);
+    const paging = parsePaging(
+      { 'x-count-per-page': '1000', 'x-current-page': '3', 'x-total-count': '4500', 'x-total-pages': '5' },
+      3,
+      1000
+    );
     expect(paging.perPage).toBe(1000);
     expect(paging.totalPages).toBe(5);
   });

@@ -58,13 +58,23 @@ export async function sendWithRetry<T>(
       deps.observer.onRequest?.({ endpoint, method: request.method, status: 0, durationMs: deps.now() - started });
       if (err instanceof EmnifyError && err.retryable && attempt < deps.policy.maxRetries) {
         const delayMs = backoffDelay(attempt, deps.policy, deps.random);
-        deps.observer.onRetry?.({ endpoint, reason: err.code === 'EMNIFY_TIMEOUT' ? 'timeout' : 'network', delayMs, attempt: attempt + 1 });
+        deps.observer.onRetry?.({
+          endpoint,
+          reason: err.code === 'EMNIFY_TIMEOUT' ? 'timeout' : 'network',
+          delayMs,
+          attempt: attempt + 1,
+        });
         await deps.sleep(delayMs, request.signal);
         continue;
       }
       throw err;
     }
-    deps.observer.onRequest?.({ endpoint, method: request.method, status: response.status, durationMs: deps.now() - started });
+    deps.observer.onRequest?.({
+      endpoint,
+      method: request.method,
+      status: response.status,
+      durationMs: deps.now() - started,
+    });
 
     if (response.status >= 200 && response.status < 300) {
       try {

@@ -45,7 +45,12 @@ describe('TokenBucket', () => {
 
   it('serves concurrent waiters in order without exceeding the rate', async () => {
     let now = 0;
-    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 1, now: () => now, sleep: async (ms) => void (now += ms) });
+    const bucket = new TokenBucket({
+      ratePerSecond: 10,
+      burst: 1,
+      now: () => now,
+      sleep: async (ms) => void (now += ms),
+    });
     const order: number[] = [];
     await Promise.all([0, 1, 2, 3].map((i) => bucket.take().then(() => order.push(i))));
     expect(order).toEqual([0, 1, 2, 3]);

@@ -31,8 +31,12 @@ describe('time', () => {
   it('gives the canonical ISO text, reusing the API text only when it is exactly that', () => {
     const text = '2022-03-27T23:20:49.298Z';
     expect(isoTimestamp(text, parseEventTimestamp(text)!)).toBe(text);
-    expect(isoTimestamp('2021-02-30T10:00:00.000Z', parseEventTimestamp('2021-02-30T10:00:00.000Z')!)).toBe('2021-03-02T10:00:00.000Z');
-    expect(isoTimestamp('2021-02-28T24:00:00.000Z', parseEventTimestamp('2021-02-28T24:00:00.000Z')!)).toBe('2021-03-01T00:00:00.000Z');
+    expect(isoTimestamp('2021-02-30T10:00:00.000Z', parseEventTimestamp('2021-02-30T10:00:00.000Z')!)).toBe(
+      '2021-03-02T10:00:00.000Z'
+    );
+    expect(isoTimestamp('2021-02-28T24:00:00.000Z', parseEventTimestamp('2021-02-28T24:00:00.000Z')!)).toBe(
+      '2021-03-01T00:00:00.000Z'
+    );
     expect(isoTimestamp('2017-10-26T07:28:00.000+0000', Date.UTC(2017, 9, 26, 7, 28))).toBe('2017-10-26T07:28:00.000Z');
     expect(isoTimestamp('2021-10-06 10:42:58', Date.UTC(2021, 9, 6, 10, 42, 58))).toBe('2021-10-06T10:42:58.000Z');
   });

@@ -61,7 +61,16 @@ export function parseEventTimestamp(text: string): number | undefined {
 
 /** `YYYY-MM-DDTHH:mm:ss.sssZ` by its punctuation (the digits are Date.parse's to check). */
 function isCanonicalShape(text: string): boolean {
-  return text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[19] === '.' && text[23] === 'Z';
+  return (
+    text.length === 24 &&
+    text[4] === '-' &&
+    text[7] === '-' &&
+    text[10] === 'T' &&
+    text[13] === ':' &&
+    text[16] === ':' &&
+    text[19] === '.' &&
+    text[23] === 'Z'
+  );
 }
 
 /** Two ASCII digits at `i` as a number. */

@@ -47,7 +47,10 @@ export function normalizeBaseUrl(baseUrl: string): string {
     throw new EmnifyError('EMNIFY_BAD_REQUEST', `"${baseUrl}" is not a URL (expected e.g. https://cdn.emnify.net).`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EmnifyError('EMNIFY_BAD_REQUEST', `"${baseUrl}" is not an http(s) URL (expected e.g. https://cdn.emnify.net).`);
+    throw new EmnifyError(
+      'EMNIFY_BAD_REQUEST',
+      `"${baseUrl}" is not an http(s) URL (expected e.g. https://cdn.emnify.net).`
+    );
   }
   if (url.search || url.hash || url.username || url.password) {
     throw new EmnifyError('EMNIFY_BAD_REQUEST', 'The API URL must not carry a query, fragment or credentials.');
@@ -62,7 +65,9 @@ export function assertApiPath(path: string): void {
   }
 }
 
-export function headersToRecord(headers: { forEach(cb: (value: string, key: string) => void): void }): Record<string, string> {
+export function headersToRecord(headers: {
+  forEach(cb: (value: string, key: string) => void): void;
+}): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, key) => {
     out[key.toLowerCase()] = value;
@@ -105,16 +110,29 @@ export function fetchTransport(options: FetchTransportOptions): Transport {
         throw new EmnifyError('EMNIFY_ABORTED', `Request to ${request.path} was cancelled.`, { path: request.path });
       }
       if (timedOut) {
-        throw new EmnifyError('EMNIFY_TIMEOUT', `The emnify API at ${base} did not answer ${request.path} within ${timeoutMs} ms. Check the network; the request is retried.`, {
+        throw new EmnifyError(
+          'EMNIFY_TIMEOUT',
+          `The emnify API at ${base} did not answer ${request.path} within ${timeoutMs} ms. Check the network; the request is retried.`,
+          {
+            path: request.path,
+            retryable: true,
+          }
+        );
+      }
+      const cause =
+        err instanceof Error
+          ? err.cause instanceof Error
+            ? `${err.message}: ${err.cause.message}`
+            : err.message
+          : String(err);
+      throw new EmnifyError(
+        'EMNIFY_NETWORK',
+        `Could not reach the emnify API at ${base} (${cause}). Check the API URL and the network.`,
+        {
           path: request.path,
           retryable: true,
-        });
-      }
-      const cause = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
-      throw new EmnifyError('EMNIFY_NETWORK', `Could not reach the emnify API at ${base} (${cause}). Check the API URL and the network.`, {
-        path: request.path,
-        retryable: true,
-      });
+        }
+      );
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);

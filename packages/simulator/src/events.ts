@@ -3,8 +3,7 @@
  * the page served, and the paging headers (lower-case names, `link` carrying filter, sort and per_page
  * forward, empty when there is one page). Independent of the HTTP server: it returns the body and headers.
  */
-import type { EventRecord } from './generator';
-import { materialise } from './generator';
+import { type EventRecord, materialise } from './generator';
 import { ApiFailure, badRequest, effectivePage, parsePaging, parseQ, parseSort, sortRecords } from './query';
 import { SelectionCache } from './selection';
 import type { EventStore } from './store';

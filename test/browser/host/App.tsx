@@ -170,6 +170,8 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
   const instantiate = useCallback(
     (saved: Settings) => {
       const instance = new plugin.DataSourceClass({
+        // Deprecated (removed in Grafana 13); Grafana 12.4 still passes it to every data source.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
         id: saved.id,
         uid: saved.uid,
         type: saved.type,
@@ -194,7 +196,8 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
       .then((saved: Settings) => {
         setSettings(saved);
         instantiate(saved);
-      });
+      })
+      .catch((err: Error) => console.error(`could not load the saved settings: ${err.message}`));
   }, [settingsUrl, instantiate]);
 
   const saveAndTest = async () => {
