@@ -1,27 +1,6 @@
 /** SIMULATOR_* environment parsing: defaults, every variable, one clear error naming the variable. */
 import { DEFAULTS, loadSimulatorOptions, resolveOptions } from './config';
-import { parseDuration } from './duration';
-
-describe('parseDuration', () => {
-  it.each([
-    ['500ms', 500],
-    ['30s', 30_000],
-    ['15m', 900_000],
-    ['6h', 21_600_000],
-    ['7d', 604_800_000],
-    ['1w', 604_800_000],
-    ['1h30m', 5_400_000],
-    ['1.5s', 1500],
-    ['0', 0],
-    [' 20s ', 20_000],
-  ])('%s = %i ms', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
-  });
-
-  it.each(['', 'week', '10', '5 m', '1h x', '-1s', '1y'])('rejects %j', (text) => {
-    expect(() => parseDuration(text)).toThrow(`"${text}" is not a duration (expected e.g. 500ms, 30s, 15m, 6h, 7d)`);
-  });
-});
+import { SettingError } from './errors';
 
 describe('loadSimulatorOptions', () => {
   it('returns nothing for an empty environment (every default applies)', () => {
@@ -124,6 +103,26 @@ describe('loadSimulatorOptions', () => {
     [{ SIMULATOR_FAULT_DROP_RATE: 'x' }, 'SIMULATOR_FAULT_DROP_RATE: "x" is not a share between 0 and 1'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadSimulatorOptions(env)).toThrow(message);
+  });
+});
+
+describe('setting errors', () => {
+  it('are SettingErrors (RangeErrors) with a name and a stable code', () => {
+    for (const fn of [
+      () => loadSimulatorOptions({ SIMULATOR_PORT: 'x' }),
+      () => loadSimulatorOptions({ SIMULATOR_HISTORY: '1.5d' }),
+      () => resolveOptions({ port: -1 }),
+    ]) {
+      let error: unknown;
+      try {
+        fn();
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(SettingError);
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error).toMatchObject({ name: 'SettingError', code: 'SIMULATOR_INVALID_SETTING' });
+    }
   });
 });
 

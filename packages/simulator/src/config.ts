@@ -1,5 +1,6 @@
 /** Simulator settings from the environment: one function, defaults in one place, one clear line per bad value. */
 import { parseDuration } from './duration';
+import { DurationError, SettingError } from './errors';
 import type { Faults } from './faults';
 
 export interface SimulatorOptions {
@@ -46,14 +47,14 @@ const MAX_HISTORY_MS = 30 * 86_400_000;
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'faults'>> & { faults: Partial<Faults> };
 
 /**
- * Programmatic options with defaults filled in. Throws a RangeError naming the option for values that
+ * Programmatic options with defaults filled in. Throws a SettingError naming the option for values that
  * make no sense (negative counts, shares outside 0..1, history beyond the 30-day retention...).
  */
 export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   const o: ResolvedOptions = { ...DEFAULTS, now: Date.now, faults: {}, ...stripUndefined(options) };
   const check = (name: keyof SimulatorOptions, ok: boolean, expected: string) => {
     if (!ok) {
-      throw new RangeError(`${name}: ${JSON.stringify(o[name])} is not ${expected}`);
+      throw new SettingError(`${name}: ${JSON.stringify(o[name])} is not ${expected}`);
     }
   };
   const whole = (n: number, min: number) => Number.isSafeInteger(n) && n >= min;
@@ -83,10 +84,8 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-class ConfigError extends Error {}
-
 function fail(name: string, message: string): never {
-  throw new ConfigError(`${name}: ${message}`);
+  throw new SettingError(`${name}: ${message}`);
 }
 
 function num(
@@ -113,9 +112,12 @@ function duration(env: NodeJS.ProcessEnv, name: string, max?: number): number | 
   }
   let ms: number;
   try {
-    ms = parseDuration(raw);
+    ms = parseDuration(raw.trim());
   } catch (err) {
-    return fail(name, (err as Error).message);
+    if (!(err instanceof DurationError)) {
+      throw err;
+    }
+    return fail(name, err.message);
   }
   if (max !== undefined && ms > max) {
     fail(name, `"${raw}" is longer than ${max / 86_400_000}d (the API keeps 30 days of events)`);
@@ -139,7 +141,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 
 const rate = (n: number) => n >= 0 && n <= 1;
 
-/** Reads SIMULATOR_* variables. Throws an Error whose message starts with the variable's name. */
+/** Reads SIMULATOR_* variables. Throws a SettingError whose message starts with the variable's name. */
 export function loadSimulatorOptions(env: NodeJS.ProcessEnv): SimulatorOptions {
   const token = env.SIMULATOR_APPLICATION_TOKEN;
   if (token !== undefined && token.trim() === '') {

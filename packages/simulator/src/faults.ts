@@ -1,4 +1,5 @@
 /** Fault injection: seeded, so a given seed and request sequence always fails the same way. */
+import { SettingError } from './errors';
 import { Rng, mix } from './random';
 
 export interface Faults {
@@ -32,11 +33,11 @@ const SHARES = ['errorRate', 'malformedRate', 'dropRate'] as const;
 
 /**
  * Checks knobs given at run time (`POST /_simulator/faults`, `setFaults`): returns the clean partial, or
- * throws a RangeError naming the bad knob. `retryAfterSeconds: null` clears the Retry-After header.
+ * throws a SettingError naming the bad knob. `retryAfterSeconds: null` clears the Retry-After header.
  */
 export function validateFaults(input: unknown): Partial<Faults> {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new RangeError('faults: expected a JSON object');
+    throw new SettingError('faults: expected a JSON object');
   }
   const out: Partial<Faults> = {};
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
@@ -48,7 +49,7 @@ export function validateFaults(input: unknown): Partial<Faults> {
       case 'latencyMs':
       case 'rateLimitEvery':
         if (!isNumber || value < 0 || (key === 'rateLimitEvery' && !Number.isInteger(value))) {
-          throw new RangeError(
+          throw new SettingError(
             `faults.${key}: expected a ${key === 'latencyMs' ? 'number of milliseconds' : 'whole number'} of 0 or more`
           );
         }
@@ -56,7 +57,7 @@ export function validateFaults(input: unknown): Partial<Faults> {
         break;
       case 'rateLimitLength':
         if (!isNumber || value < 1 || !Number.isInteger(value)) {
-          throw new RangeError('faults.rateLimitLength: expected a whole number of 1 or more');
+          throw new SettingError('faults.rateLimitLength: expected a whole number of 1 or more');
         }
         out.rateLimitLength = value;
         break;
@@ -64,17 +65,17 @@ export function validateFaults(input: unknown): Partial<Faults> {
         if (value === null || value === undefined) {
           out.retryAfterSeconds = undefined;
         } else if (!isNumber || value < 0) {
-          throw new RangeError('faults.retryAfterSeconds: expected a number of seconds, or null for no header');
+          throw new SettingError('faults.retryAfterSeconds: expected a number of seconds, or null for no header');
         } else {
           out.retryAfterSeconds = value;
         }
         break;
       default:
         if (!(SHARES as readonly string[]).includes(key)) {
-          throw new RangeError(`faults.${key}: unknown knob (known: ${Object.keys(NO_FAULTS).join(', ')})`);
+          throw new SettingError(`faults.${key}: unknown knob (known: ${Object.keys(NO_FAULTS).join(', ')})`);
         }
         if (!isNumber || value < 0 || value > 1) {
-          throw new RangeError(`faults.${key}: expected a share between 0 and 1`);
+          throw new SettingError(`faults.${key}: expected a share between 0 and 1`);
         }
         out[key as (typeof SHARES)[number]] = value;
     }
