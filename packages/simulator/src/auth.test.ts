@@ -1,7 +1,7 @@
 /** JWTs and authentication outcomes (§1), without HTTP. */
 import { Authenticator, LOCKED_OUT_BODY } from './auth';
 import { JwtIssuer } from './jwt';
-import { ApiFailure } from './query';
+import { ApiFailure } from './apiErrors';
 
 const decode = (segment: string) =>
   JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;

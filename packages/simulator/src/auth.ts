@@ -5,7 +5,7 @@
  * Pure of HTTP: outcomes are returned (or thrown as ApiFailure) and the server sends them.
  */
 import { JwtIssuer } from './jwt';
-import { ApiFailure, badRequest } from './query';
+import { ApiFailure, badRequest } from './apiErrors';
 import { ORGANISATION } from './world';
 
 export const LOCKOUT_MS = 5 * 60_000;

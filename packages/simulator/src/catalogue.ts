@@ -146,6 +146,10 @@ export const EVENT_TYPES: readonly EventTypeDef[] = [
 
 export const EVENT_TYPE_BY_ID: ReadonlyMap<number, EventTypeDef> = new Map(EVENT_TYPES.map((d) => [d.id, d]));
 
+export function typeById(id: number): EventTypeDef | undefined {
+  return EVENT_TYPE_BY_ID.get(id);
+}
+
 /** What `GET /api/v1/event/type` serves. */
 export const EVENT_TYPE_CATALOGUE: readonly EventTypeInfo[] = EVENT_TYPES.map((d) => ({
   id: d.id,

@@ -1,6 +1,6 @@
 /** The event list logic without HTTP: scopes, the link header, paging headers, the selection cache. */
 import { listEvents, linkHeader, parseScope } from './events';
-import { ApiFailure } from './query';
+import { ApiFailure } from './apiErrors';
 import { SelectionCache } from './selection';
 import { EventStore } from './store';
 import { buildWorld } from './world';

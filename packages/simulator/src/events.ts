@@ -3,9 +3,13 @@
  * the page served, and the paging headers (lower-case names, `link` carrying filter, sort and per_page
  * forward, empty when there is one page). Independent of the HTTP server: it returns the body and headers.
  */
-import { type EventRecord, materialise } from './generator';
-import { ApiFailure, badRequest, effectivePage, parsePaging, parseQ, parseSort, sortRecords } from './query';
+import { badRequest, notFound } from './apiErrors';
+import { materialise } from './materialise';
+import { effectivePage, parsePaging } from './paging';
+import { parseQ } from './qMatch';
+import type { EventRecord } from './record';
 import { SelectionCache } from './selection';
+import { parseSort, sortRecords } from './sort';
 import type { EventStore } from './store';
 import { ORGANISATION } from './world';
 
@@ -76,7 +80,7 @@ export function listEvents(
 ): EventListAnswer {
   const route = EVENT_LIST_ROUTE.exec(path);
   if (!route) {
-    throw new ApiFailure(404, { message: 'Not Found' });
+    throw notFound();
   }
   const scope = parseScope(route[1], route[2]);
   const paging = parsePaging(

@@ -1,8 +1,12 @@
 /** Event generation and materialisation, pinned to emnify-api.md §3, §4 and §5. Pure: no server. */
 import type { RawEvent } from '@emnify-events/client';
-import { EVENT_TYPES, EVENT_TYPE_CATALOGUE, GENERATED_TYPES } from './catalogue';
-import { EventRecord, PDP_REJECTIONS, drawEvent, driftKind, formatTimestamp, materialise, mb } from './generator';
+import { EVENT_TYPES, EVENT_TYPE_BY_ID, EVENT_TYPE_CATALOGUE, GENERATED_TYPES } from './catalogue';
+import { drawEvent } from './draw';
+import { driftKind, formatTimestamp, materialise } from './materialise';
+import type { EventRecord } from './record';
 import { Rng } from './random';
+import { CATEGORY_SHAPES, shapeOf } from './shapes';
+import { PDP_REJECTIONS, mb } from './shapes/pdp';
 import { COUNTRIES, OPERATORS, buildWorld, luhnDigit } from './world';
 
 const world = buildWorld(1);
@@ -48,6 +52,25 @@ describe('catalogue (§4)', () => {
     for (const id of [4, 17, 35, 47, 62, 63, 64]) {
       expect(generated.has(id)).toBe(false);
     }
+  });
+});
+
+describe('shapes: one module per category', () => {
+  it('holds each type in the module of its catalogue category, once', () => {
+    const seen: number[] = [];
+    for (const { category, types } of CATEGORY_SHAPES) {
+      for (const id of Object.keys(types).map(Number)) {
+        expect([id, EVENT_TYPE_BY_ID.get(id)?.category]).toEqual([id, category]);
+        seen.push(id);
+      }
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(CATEGORY_SHAPES.map((c) => c.category)).size).toBe(CATEGORY_SHAPES.length);
+  });
+
+  it('gives every generated type its own description', () => {
+    const without = GENERATED_TYPES.filter(([t]) => !shapeOf(t).description).map(([t]) => t.id);
+    expect(without).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest } from './query';
+import { badRequest } from './apiErrors';
 
 /** Helmet-style headers of the event service and its CORS exposure list (§2.3). */
 export const SERVICE_HEADERS: Readonly<Record<string, string>> = {

@@ -1,8 +1,11 @@
 /** q / sort / paging parsing and matching, pinned to emnify-api.md §2.2, §2.4, §2.5, §2.6. Pure: no server. */
 import { EVENT_TYPE_BY_ID } from './catalogue';
-import { EventRecord, iccidWithLuhn } from './generator';
-import { ApiFailure, effectivePage, parsePaging, parseQ, parseSort, sortRecords } from './query';
-import { OPERATORS, USERS, buildWorld } from './world';
+import { ApiFailure } from './apiErrors';
+import { effectivePage, parsePaging } from './paging';
+import { parseQ } from './qMatch';
+import type { EventRecord } from './record';
+import { parseSort, sortRecords } from './sort';
+import { OPERATORS, USERS, buildWorld, iccidWithLuhn } from './world';
 
 const world = buildWorld(1);
 const [truck, meter] = [world.devices[0], world.devices[200]];
@@ -177,6 +180,7 @@ describe('parseQ: every bad criterion is a 422 InvalidQueryCriteria naming it (�
   ])('%s', (q, criterion) => {
     const err = failure(() => parseQ(q));
     expect({ status: err.status, body: err.body }).toEqual(invalid(criterion));
+    expect({ name: err.name, code: err.code }).toEqual({ name: 'ApiFailure', code: 'SIMULATOR_API_FAILURE' });
   });
 });
 

@@ -3,7 +3,7 @@
  * store version, so paging through a million events with a filter or a sort costs one scan, not one
  * per page. Bounded by entries and by the total number of references held.
  */
-import type { EventRecord } from './generator';
+import type { EventRecord } from './record';
 
 interface Entry {
   version: number;

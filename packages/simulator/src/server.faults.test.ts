@@ -4,7 +4,7 @@
  */
 import { RunningSimulator, startSimulator } from './index';
 import { SERVER_ERRORS } from './faults';
-import { authenticate, get, post } from './test-support/http';
+import { authenticate, get, post, readAll } from './test-support/http';
 
 const START = Date.UTC(2026, 2, 14, 12, 0, 0);
 const TOO_MANY = { error_code: 1105, error_token: 'TooManyRequests', message: 'Too Many Requests' };
@@ -237,9 +237,27 @@ describe('/_simulator and the request log', () => {
     expect(oneDefault.json()).toHaveLength(1);
   });
 
+  it('expires the oldest events with POST /_simulator/expire: lists and truth shrink, ids stay', async () => {
+    const jwt = await authenticate(sim);
+    const before = await readAll(sim, jwt);
+    const r = await post(sim, '/_simulator/expire', { count: 5 });
+    expect(r.status).toBe(200);
+    expect(r.json()).toEqual({ expired: 5, visible: before.length - 5 });
+    const after = await readAll(sim, jwt);
+    expect(after.map((e) => e.id)).toEqual(before.slice(5).map((e) => e.id));
+    const page = await get(sim, '/api/v1/event?per_page=10', jwt);
+    expect(page.headers.get('x-total-count')).toBe(String(before.length - 5));
+    expect((await get(sim, '/_simulator/truth')).json<{ total: number }>().total).toBe(before.length - 5);
+    expect(sim.expireEvents(0)).toBe(0);
+    expect((await post(sim, '/_simulator/expire', { count: 'all' })).json()).toEqual({
+      message: 'count: expected a whole number between 0 and 100000',
+    });
+    expect(() => sim.expireEvents(-1)).toThrow('count: expected a whole number of 0 or more');
+  });
+
   it('answers bad control requests with 400, 404 and 405', async () => {
     expect((await post(sim, '/_simulator/events', { typeId: 66 })).json()).toEqual({
-      message: 'unknown event type id 66',
+      message: 'typeId: unknown event type id 66',
     });
     expect((await post(sim, '/_simulator/events', { count: -1 })).status).toBe(400);
     expect((await get(sim, '/_simulator/truth?from=yesterday')).json()).toEqual({
@@ -247,6 +265,10 @@ describe('/_simulator and the request log', () => {
     });
     expect((await get(sim, '/_simulator/nothing')).status).toBe(404);
     expect((await get(sim, '/_simulator/events')).status).toBe(405);
+    expect((await get(sim, '/_simulator/expire')).status).toBe(405);
+    expect((await post(sim, '/_simulator/faults', { errorRate: 2 })).json()).toEqual({
+      message: 'faults.errorRate: expected a share between 0 and 1',
+    });
   });
 
   it('logs API requests in order with method, path, status and query; not /_simulator; resettable', async () => {

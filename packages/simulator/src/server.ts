@@ -6,15 +6,16 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RawEvent } from '@emnify-events/client';
+import { ApiFailure, methodNotAllowed, notFound } from './apiErrors';
 import { Authenticator } from './auth';
 import { EVENT_TYPE_CATALOGUE } from './catalogue';
 import { SimulatorOptions, resolveOptions } from './config';
 import { handleControl } from './control';
+import { ControlRequestError } from './errors';
 import { EVENT_LIST_ROUTE, listEvents } from './events';
 import { FaultInjector, Faults } from './faults';
-import { materialise } from './generator';
 import { clientIp, readBody, sendApi, sendJson } from './http';
-import { ApiFailure } from './query';
+import { materialise } from './materialise';
 import { RateLimits } from './rateLimit';
 import { SelectionCache } from './selection';
 import { EventStore } from './store';
@@ -41,6 +42,11 @@ export interface RunningSimulator {
   setRateLimits(on: boolean): void;
   /** Appends `count` events timestamped `now - lateByMs` (default 0), visible at once; returns them as served without drift. */
   addEvents(count: number, options?: { lateByMs?: number; typeId?: number }): RawEvent[];
+  /**
+   * Drops the `count` visible events with the lowest ids now, as the 30-day retention does when they age
+   * out (a result that shrinks while it is paged); returns how many were dropped.
+   */
+  expireEvents(count: number): number;
   /** Ground truth over all events visible now, optionally limited by event time (ms, both inclusive). */
   truth(options?: { from?: number; until?: number }): GroundTruth;
   /** API requests (not `/_simulator`), in the order they were answered. */
@@ -111,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     if (isAuthenticate) {
       if (req.method !== 'POST') {
-        throw new ApiFailure(405, { message: 'Method Not Allowed' });
+        throw methodNotAllowed();
       }
       const outcome = auth.authenticate(await readBody(req), ip);
       // The recorded authenticate answer spells the charset in upper case (§1.1).
@@ -120,10 +126,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     const isTypeLookup = path === '/api/v1/event/type' || path === '/api/v1/event/type/';
     if (!isEventList && !isTypeLookup) {
-      throw new ApiFailure(404, { message: 'Not Found' });
+      throw notFound();
     }
     if (req.method !== 'GET') {
-      throw new ApiFailure(405, { message: 'Method Not Allowed' });
+      throw methodNotAllowed();
     }
     auth.authorise(req.headers.authorization);
     if (isTypeLookup) {
@@ -147,6 +153,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     addEvents: (count, opts = {}) =>
       store.add(now(), count, opts.lateByMs ?? 0, opts.typeId).map((r) => materialise(r, seed, false)),
+    expireEvents: (count) => {
+      if (!Number.isSafeInteger(count) || count < 0) {
+        throw new ControlRequestError('count: expected a whole number of 0 or more');
+      }
+      return store.expireOldest(now(), count);
+    },
     truth: (opts = {}) => {
       store.advance(now());
       const from = opts.from ?? -Infinity;
@@ -181,6 +193,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults: () => ({ ...faults.faults }),
     setFaults: (f: Partial<Faults>) => faults.set(f),
     addEvents: (count: number, o: { lateByMs?: number; typeId?: number }) => running.addEvents(count, o),
+    expireEvents: (count: number) => running.expireEvents(count),
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

@@ -3,9 +3,11 @@
  * events that become visible only after their timestamp, and ids assigned in visibility order (so the
  * API's default `id` ascending order is ingestion order, as on a distributed platform).
  */
-import { EventTypeDef } from './catalogue';
-import { EventRecord, drawEvent, typeById } from './generator';
+import { EventTypeDef, typeById } from './catalogue';
+import { drawEvent } from './draw';
+import { ControlRequestError } from './errors';
 import { Rng, mix } from './random';
+import type { EventRecord } from './record';
 import { World } from './world';
 
 export interface StoreOptions {
@@ -117,7 +119,7 @@ export class EventStore {
     this.advance(now);
     const forced: EventTypeDef | undefined = typeId !== undefined ? typeById(typeId) : undefined;
     if (typeId !== undefined && !forced) {
-      throw new RangeError(`unknown event type id ${typeId}`);
+      throw new ControlRequestError(`typeId: unknown event type id ${typeId}`);
     }
     const rng = new Rng(mix(this.options.seed, 0xadd, this.seq));
     const added: EventRecord[] = [];
@@ -128,6 +130,21 @@ export class EventStore {
       added.push(rec);
     }
     return added;
+  }
+
+  /**
+   * Drops the `count` visible events with the lowest ids (the first to have become visible) now, as the
+   * 30-day retention does when they age out (for tests: a result that shrinks while it is paged).
+   * Returns how many were dropped.
+   */
+  expireOldest(now: number, count: number): number {
+    this.advance(now);
+    const dropped = Math.min(count, this.visible.length);
+    if (dropped > 0) {
+      this.visible.splice(0, dropped);
+      this.version++;
+    }
+    return dropped;
   }
 
   /** Events not yet visible (late ones in flight). */

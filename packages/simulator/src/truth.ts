@@ -1,5 +1,5 @@
 /** Ground truth: what the simulator has made visible, counted by the labels our software counts by. */
-import { EventRecord } from './generator';
+import type { EventRecord } from './record';
 
 export interface GroundTruth {
   total: number;

@@ -206,3 +206,8 @@ export function luhnDigit(digits: string): string {
   }
   return String((10 - (sum % 10)) % 10);
 }
+
+/** The ICCID with its Luhn check digit appended (what `iccid_with_luhn` filters on). */
+export function iccidWithLuhn(iccid: string): string {
+  return iccid + luhnDigit(iccid);
+}
