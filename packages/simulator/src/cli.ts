@@ -1,8 +1,10 @@
 /**
  * Start-up from the environment, separate from the process wiring of main.ts so it can be tested: read
- * SIMULATOR_* (one clear line and exit code 2 on a bad value), start, and log one JSON line.
+ * SIMULATOR_* (one clear line and exit code 2 on a bad value), start, and log one JSON line. Anything
+ * else thrown is a bug and propagates (main.ts prints its stack).
  */
 import { DEFAULTS, DEMO_APPLICATION_TOKEN, SimulatorOptions, loadSimulatorOptions } from './config';
+import { SettingError } from './errors';
 import { RunningSimulator, startSimulator } from './server';
 
 export type LineWriter = (line: string) => void;
@@ -29,7 +31,10 @@ export async function startFromEnv(env: NodeJS.ProcessEnv, out: LineWriter): Pro
   try {
     options = loadSimulatorOptions(env);
   } catch (err) {
-    return { ok: false, exitCode: 2, message: `emnify simulator: ${(err as Error).message}` };
+    if (!(err instanceof SettingError)) {
+      throw err;
+    }
+    return { ok: false, exitCode: 2, message: `emnify simulator: ${err.message}` };
   }
   let sim: RunningSimulator;
   try {

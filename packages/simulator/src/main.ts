@@ -25,6 +25,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`emnify simulator: ${(err as Error).message}\n`);
+  // Not a setting or a busy port (those are answered above): a bug, so the stack helps.
+  process.stderr.write(`emnify simulator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
