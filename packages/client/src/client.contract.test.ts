@@ -231,6 +231,67 @@ describe('client ↔ simulator: history of 3000 events', () => {
     });
   });
 
+  describe('boundaries: exactly 6 values per multi-value field, from == until', () => {
+    /** Six distinct values of a field among the events read (or fewer, padded with values no event has). */
+    const six = <T>(select: (e: EmnifyEvent) => T | undefined, padding: T[]): T[] => {
+      const found = [...new Set(all.map(select).filter((v): v is T => v !== undefined))].slice(0, 6);
+      return [...found, ...padding].slice(0, 6);
+    };
+    const MULTI: Array<
+      [keyof EventFilter, () => Array<string | number>, (e: EmnifyEvent) => string | number | undefined]
+    > = [
+      ['type', () => six((e) => e.typeId, []), (e) => e.typeId],
+      ['endpoint', () => six((e) => e.endpoint?.name, []), (e) => e.endpoint?.name],
+      ['iccid', () => six((e) => e.sim?.iccid, []), (e) => e.sim?.iccid],
+      // 19 digits or fewer match as a prefix (§2.5): the ICCID without its Luhn digit.
+      ['iccid_with_luhn', () => six((e) => e.sim?.iccid, []), (e) => e.sim?.iccid],
+      ['network', () => six((e) => e.network?.operatorName, []), (e) => e.network?.operatorName],
+      ['country', () => six((e) => e.network?.countryName, []), (e) => e.network?.countryName],
+      ['rat', () => six((e) => e.pdp?.ratType, [1, 3, 4, 5]), (e) => e.pdp?.ratType],
+    ];
+
+    it.each(MULTI)(
+      '%s: 6 values are sent and select exactly the events with one of them',
+      async (field, values, of) => {
+        const six = values();
+        expect(six).toHaveLength(6);
+        const expected = all.filter((e) => six.includes(of(e) as never)).map((e) => e.id);
+        expect(expected.length).toBeGreaterThan(0);
+        const list = await clientFor(sim).listEvents({ filter: { [field]: six }, perPage: 1000 });
+        expect(list.events.map((e) => e.id)).toEqual(expected);
+        const sent = new Set(eventCalls(sim).map((r) => new URLSearchParams(r.query).get('q')));
+        expect(sent).toEqual(new Set([`${field}:${six.join('|')}`]));
+      }
+    );
+
+    it.each(MULTI)('%s: 7 values are refused before any request, as the API would (422)', async (field, values) => {
+      const seven = [...values(), values()[0]];
+      const err = await errorOf(clientFor(sim).listEvents({ filter: { [field]: seven } }));
+      expect(err.message).toBe(`Invalid filter "${field}": 7 values given; the emnify API accepts at most 6 per field`);
+      expect(sim.requestLog()).toHaveLength(0);
+      const jwt = await fetch(`${sim.url}/api/v1/authenticate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ application_token: sim.applicationToken }),
+      }).then(async (r) => ((await r.json()) as { auth_token: string }).auth_token);
+      const raw = await fetch(`${sim.url}/api/v1/event?q=${encodeURIComponent(`${field}:${seven.join('|')}`)}`, {
+        headers: { authorization: `Bearer ${jwt}` },
+      });
+      expect(raw.status).toBe(422);
+    });
+
+    it('from == until selects the events of that one second', async () => {
+      const t = all[1234].time;
+      const second = Math.floor(t / 1000) * 1000;
+      const expected = all.filter((e) => Math.floor(e.time / 1000) * 1000 === second).map((e) => e.id);
+      expect(expected).toContain(all[1234].id);
+      const list = await clientFor(sim).listEvents({ filter: { from: second, until: second }, perPage: 1000 });
+      expect(list.events.map((e) => e.id)).toEqual(expected);
+      const text = new Date(second).toISOString().replace('.000Z', 'Z');
+      expect(eventCalls(sim).map((r) => new URLSearchParams(r.query).get('q'))).toEqual([`from:${text},until:${text}`]);
+    });
+  });
+
   it('scopes to one endpoint, and an unknown numeric endpoint id gives an empty list', async () => {
     const client = clientFor(sim);
     const endpoint = all.find((e) => e.endpoint)!.endpoint!;

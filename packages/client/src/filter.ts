@@ -4,7 +4,7 @@
  * here first, with the field named and the expected form, so no request is wasted.
  */
 import { FilterValidationError } from './errors';
-import { formatFilterTime, isFilterTime } from './time';
+import { filterTimeProblem, filterTimeRangeProblem, formatFilterTime } from './time';
 
 export type TimeInput = Date | number | string;
 type OneOrMany<T> = T | T[];
@@ -176,24 +176,44 @@ function multi<T>(field: string, value: OneOrMany<T> | undefined, each: (v: T) =
   return values.map(each).join('|');
 }
 
+/**
+ * A `from`/`until` value as the API takes it: the epoch ms actually sent (truncated to the second) and its
+ * `YYYY-MM-DDTHH:mm:ssZ` text. Texts must be real calendar times in exactly that form; numbers and Dates
+ * must fall in the years 0000-9999 the form can express.
+ */
 function time(field: 'from' | 'until', value: TimeInput): { ms: number; text: string } {
   let ms: number;
-  if (value instanceof Date) {
-    ms = value.getTime();
-  } else if (typeof value === 'number') {
-    ms = value;
-  } else if (typeof value === 'string' && isFilterTime(value.trim())) {
-    ms = Date.parse(value.trim());
+  if (typeof value === 'string') {
+    const text = value.trim();
+    const problem = filterTimeProblem(text);
+    if (problem) {
+      throw new FilterValidationError(field, `"${text}" ${problem}`);
+    }
+    ms = Date.parse(text);
+  } else if (value instanceof Date || typeof value === 'number') {
+    ms = value instanceof Date ? value.getTime() : value;
+    if (!Number.isFinite(ms)) {
+      const shown = value instanceof Date ? 'an invalid Date' : String(value);
+      throw new FilterValidationError(
+        field,
+        `${shown} is not a time (expected YYYY-MM-DDTHH:mm:ssZ in UTC, a Date or epoch milliseconds)`
+      );
+    }
+    const problem = filterTimeRangeProblem(ms);
+    if (problem) {
+      // A valid Date is within ±8.64e15 ms; larger numbers have no ISO form at all.
+      const iso = Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
+      const shown = value instanceof Date ? iso : iso ? `${ms} (${iso})` : String(ms);
+      throw new FilterValidationError(field, `${shown} ${problem}`);
+    }
   } else {
     throw new FilterValidationError(
       field,
       `"${String(value)}" is not a time (expected YYYY-MM-DDTHH:mm:ssZ in UTC, a Date or epoch milliseconds)`
     );
   }
-  if (!Number.isFinite(ms)) {
-    throw new FilterValidationError(field, 'is not a valid time');
-  }
-  return { ms, text: formatFilterTime(ms) };
+  const text = formatFilterTime(ms);
+  return { ms: Math.floor(ms / 1000) * 1000, text };
 }
 
 /**

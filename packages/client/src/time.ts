@@ -3,18 +3,93 @@
  * events carry (../shared/emnify-api.md §2.5, §3.4).
  */
 
+/** The earliest instant `YYYY-MM-DDTHH:mm:ssZ` can express: 0000-01-01T00:00:00Z. */
+export const FILTER_TIME_MIN_MS = -62_167_219_200_000;
+/** The latest instant `YYYY-MM-DDTHH:mm:ssZ` can express: 9999-12-31T23:59:59.999Z (sent as …23:59:59Z). */
+export const FILTER_TIME_MAX_MS = 253_402_300_799_999;
+
 /** `YYYY-MM-DDTHH:mm:ssZ` in UTC, the only form the `from`/`until` filter accepts (second precision). */
 export function formatFilterTime(epochMs: number): string {
   if (!Number.isFinite(epochMs)) {
     throw new RangeError(`not a time: ${epochMs}`);
   }
+  const problem = filterTimeRangeProblem(epochMs);
+  if (problem) {
+    throw new RangeError(`${epochMs} ${problem}`);
+  }
   return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-const FILTER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/**
+ * Why epoch milliseconds cannot be written as `YYYY-MM-DDTHH:mm:ssZ` (a year outside 0000-9999, which
+ * `toISOString` would write as `+010000-…`), or undefined when they can.
+ */
+export function filterTimeRangeProblem(epochMs: number): string | undefined {
+  if (epochMs < FILTER_TIME_MIN_MS) {
+    return 'is before 0000-01-01T00:00:00Z, the earliest time YYYY-MM-DDTHH:mm:ssZ can express';
+  }
+  if (epochMs > FILTER_TIME_MAX_MS) {
+    return 'is after 9999-12-31T23:59:59Z, the latest time YYYY-MM-DDTHH:mm:ssZ can express';
+  }
+  return undefined;
+}
 
+const FILTER_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar, as Date counts them. */
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Why a text is not a `from`/`until` time as the API takes it, or undefined when it is: exactly
+ * `YYYY-MM-DDTHH:mm:ssZ`, a date that exists (no 2026-02-30, which Date.parse would roll over to March 2),
+ * hours 00-23 (no T24:00:00, which Date.parse reads as the next day), minutes and seconds 00-59.
+ * The text says what was wrong and what is expected.
+ */
+export function filterTimeProblem(text: string): string | undefined {
+  const m = FILTER_TIME.exec(text);
+  if (!m) {
+    return 'is not a time (expected YYYY-MM-DDTHH:mm:ssZ in UTC, a Date or epoch milliseconds)';
+  }
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+  if (month < 1 || month > 12) {
+    return `is not a calendar date (months are 01-12; expected YYYY-MM-DDTHH:mm:ssZ)`;
+  }
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) {
+    return `is not a calendar date (${MONTHS[month - 1]} ${m[1]} has days 01-${days})`;
+  }
+  if (hour > 23) {
+    return `has hour ${m[4]} (expected 00-23; the end of a day is 23:59:59, or the next day's 00:00:00)`;
+  }
+  if (minute > 59) {
+    return `has minute ${m[5]} (expected 00-59)`;
+  }
+  if (second > 59) {
+    return `has second ${m[6]} (expected 00-59)`;
+  }
+  return undefined;
+}
+
+/** Whether a text is a `from`/`until` time the API accepts (see filterTimeProblem). */
 export function isFilterTime(text: string): boolean {
-  return FILTER_TIME.test(text) && !Number.isNaN(Date.parse(text));
+  return filterTimeProblem(text) === undefined;
 }
 
 const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
