@@ -9,7 +9,7 @@ import { EmnifyError } from './errors';
 import { EventFilter } from './filter';
 import { EmnifyEvent } from './model';
 import { ClientObserver } from './requester';
-import { fetchTransport } from './transport';
+import { Transport, fetchTransport } from './transport';
 
 const HOUR = 3_600_000;
 
@@ -465,5 +465,119 @@ describe('client ↔ simulator: authentication', () => {
     expect(err.message).toMatch(
       /^Could not reach the emnify API at http:\/\/127\.0\.0\.1:1 \(.+\)\. Check the API URL and the network\.$/
     );
+  });
+});
+
+describe('client ↔ simulator: a result that changes while it is paged (pages read concurrently)', () => {
+  let sim: RunningSimulator;
+  /** Every event before the change, id ascending (read once, checked against the ground truth). */
+  let before: EmnifyEvent[];
+
+  beforeEach(async () => {
+    sim = await startSimulator({ port: 0, seed: 9, historyMs: 48 * HOUR, historyEvents: 3000, eventsPerSecond: 0 });
+    before = (await clientFor(sim).listEvents({ perPage: 1000 })).events;
+    expect(before).toHaveLength(sim.truth().total);
+    sim.resetRequestLog();
+  });
+  afterEach(() => sim.close());
+
+  /**
+   * The real HTTP transport, with `change` run once at a point of the paging: after the answer to page 1
+   * arrives (before the client sees it), or just before the first request for a later page is sent.
+   */
+  function changing(when: 'after-page-1' | 'before-page-2', change: () => void): Transport {
+    const http = fetchTransport({ baseUrl: sim.url, timeoutMs: 5000 });
+    let done = false;
+    return async (request) => {
+      const page = Number(request.query?.page ?? 1);
+      if (!done && when === 'before-page-2' && request.kind === 'api' && page >= 2) {
+        done = true;
+        change();
+      }
+      const response = await http(request);
+      if (!done && when === 'after-page-1' && request.kind === 'api' && page === 1) {
+        done = true;
+        change();
+      }
+      return response;
+    };
+  }
+
+  const pagesRequested = () =>
+    eventCalls(sim)
+      .map((r) => Number(new URLSearchParams(r.query).get('page') ?? 1))
+      .sort((a, b) => a - b);
+
+  it('oldest events expire after page 1 (id ascending): reads to the new end, not past it, and says so', async () => {
+    // 3000 events at 250 per page: 12 pages. After page 1, 1000 expire: 2000 left, 8 pages.
+    const client = clientFor(sim, { transport: changing('after-page-1', () => sim.expireEvents(1000)) });
+    const list = await client.listEvents({ perPage: 250 }, { concurrency: 3 });
+    expect(pagesRequested()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(list).toMatchObject({
+      totalCount: 2000,
+      totalPages: 8,
+      pagesFetched: 8,
+      truncated: false,
+      changedWhilePaging: true,
+    });
+    // Page 1 as it was, then pages 2-8 of the shrunk result: events 251-1250 shifted onto page 1 and were missed.
+    const ids = (events: EmnifyEvent[]) => events.map((e) => e.id);
+    expect(ids(list.events)).toEqual([...ids(before.slice(0, 250)), ...ids(before.slice(1250))]);
+  });
+
+  it('oldest events expire while pages 2-5 are in flight (newest first): stops at the new end, no loop, no repeat', async () => {
+    // 12 pages; just before page 2 is requested, 2400 expire: 600 left, 3 pages. Pages 4 and 5 were asked
+    // for before any answer told the new total; the API answers them with page 3 again. No page 6 or later.
+    const client = clientFor(sim, { transport: changing('before-page-2', () => sim.expireEvents(2400)) });
+    const list = await client.listEvents({ perPage: 250, sort: '-id' }, { concurrency: 4 });
+    // Page 5 is abandoned (aborted) once page 4 shows the end: the server may or may not have seen it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pagesRequested().filter((p) => p !== 5)).toEqual([1, 2, 3, 4]);
+    expect(list).toMatchObject({
+      totalCount: 600,
+      totalPages: 3,
+      pagesFetched: 3,
+      truncated: false,
+      changedWhilePaging: true,
+    });
+    // Newest first, only the oldest expired: the 600 newest, each once.
+    expect(list.events.map((e) => e.id)).toEqual(
+      before
+        .slice(-600)
+        .reverse()
+        .map((e) => e.id)
+    );
+  });
+
+  it('yields each page once through iterateEventPages: the repeated last page is not a page', async () => {
+    const client = clientFor(sim, { transport: changing('before-page-2', () => sim.expireEvents(2400)) });
+    const served: Array<[number, number]> = [];
+    for await (const page of client.iterateEventPages({ perPage: 250, sort: '-id' }, { concurrency: 4 })) {
+      served.push([page.requestedPage, page.paging.currentPage]);
+    }
+    expect(served).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+  });
+
+  it('events added after page 1 (id ascending): follows the grown total to its new end', async () => {
+    // 3000 + 300 = 3300 events at 250 per page: 14 pages instead of 12.
+    let added: number[] = [];
+    const client = clientFor(sim, {
+      transport: changing('after-page-1', () => {
+        added = sim.addEvents(300).map((e) => e.id);
+      }),
+    });
+    const list = await client.listEvents({ perPage: 250 }, { concurrency: 3 });
+    expect(pagesRequested()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(list).toMatchObject({ totalCount: 3300, totalPages: 14, pagesFetched: 14, changedWhilePaging: true });
+    expect(list.events.map((e) => e.id)).toEqual([...before.map((e) => e.id), ...added]);
+  });
+
+  it('an unchanged result says so', async () => {
+    const list = await clientFor(sim).listEvents({ perPage: 250 }, { concurrency: 3 });
+    expect(list).toMatchObject({ totalCount: 3000, totalPages: 12, pagesFetched: 12, changedWhilePaging: false });
   });
 });

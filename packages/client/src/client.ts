@@ -43,14 +43,28 @@ export interface PagingOptions {
 
 export interface EventList {
   events: EmnifyEvent[];
-  /** `x-total-count` of the last page read: how many events match the filter. */
+  /** `x-total-count` of the newest answer: how many events match the filter now. */
   totalCount: number;
-  /** Pages available (`x-total-pages`). */
+  /** Pages available (`x-total-pages` of the newest answer). */
   totalPages: number;
+  /** Pages read and used (a page past a shrunk result's end is not counted). */
   pagesFetched: number;
   /** True when maxPages stopped the read before the last page. */
   truncated: boolean;
+  /**
+   * True when `x-total-count` changed between answers: events were added or removed (e.g. aged out of the
+   * 30-day retention) while the pages were read. Pages shift then, so `events` may miss some (or hold some
+   * that no longer match); read again for a complete list.
+   */
+  changedWhilePaging: boolean;
   skipped: number;
+}
+
+/** What paging saw, beyond the pages themselves (filled in while the pages are read). */
+interface PagingReport {
+  /** Paging facts of the newest answer, including a page past the end that was not used. */
+  newest?: PagingInfo;
+  changed: boolean;
 }
 
 export interface EmnifyClientOptions {
@@ -175,39 +189,64 @@ export class EmnifyClient {
 
   /**
    * Every page of a query, in page order. The first page tells the total; the rest are fetched with
-   * bounded concurrency. Stops on `x-total-pages` (a page past the end repeats the last page), follows
-   * a total that grows while paging, and stops at `maxPages`.
+   * bounded concurrency. The newest answer's `x-total-pages` decides how far to read: a total that grows
+   * while paging is followed, one that shrinks stops the reading at its new end (no page past it is
+   * requested once an answer has told the new total). A page past the end (the API answers its last page
+   * again) ends the reading without being yielded, so a shrinking result can never loop. Stops at `maxPages`.
    */
-  async *iterateEventPages(query: EventQuery, options: PagingOptions = {}): AsyncGenerator<EventPage> {
+  iterateEventPages(query: EventQuery, options: PagingOptions = {}): AsyncGenerator<EventPage> {
+    return this.readPages(query, options, { changed: false });
+  }
+
+  private async *readPages(query: EventQuery, options: PagingOptions, report: PagingReport): AsyncGenerator<EventPage> {
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     const concurrency = Math.max(1, options.concurrency ?? 4);
     const first = options.firstPage ?? (await this.getEventPage({ ...query, page: 1 }, options.signal));
+    report.newest = first.paging;
     yield first;
     // Ask for the page size in effect (the server may have clamped what we asked for).
     const perPage = query.perPage !== undefined ? first.paging.perPage : undefined;
     let totalPages = first.paging.totalPages;
     let next = 2;
     const inflight = new Map<number, Promise<EventPage>>();
+    // Pages still in flight when the reading ends (past a shrunk result's end, an error, the consumer
+    // stopping) are abandoned: their requests are aborted rather than left to finish unread.
+    const abandon = new AbortController();
+    const stop = () => abandon.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', stop, { once: true });
     const launch = () => {
       while (inflight.size < concurrency && next <= Math.min(totalPages, maxPages)) {
         const page = next++;
-        const promise = this.getEventPage({ ...query, page, perPage }, options.signal);
+        const promise = this.getEventPage({ ...query, page, perPage }, abandon.signal);
         // Avoid unhandled rejections while the page waits its turn; awaited below in order.
         promise.catch(() => undefined);
         inflight.set(page, promise);
       }
     };
-    launch();
-    for (let page = 2; inflight.has(page); page++) {
-      const result = await inflight.get(page)!;
-      inflight.delete(page);
-      if (result.paging.currentPage < page) {
-        // The result shrank while paging: this is the last page served again. Nothing more to read.
-        break;
+    try {
+      if (options.signal?.aborted) {
+        stop();
       }
-      totalPages = Math.max(totalPages, result.paging.totalPages);
-      yield result;
       launch();
+      for (let page = 2; inflight.has(page); page++) {
+        const result = await inflight.get(page)!;
+        inflight.delete(page);
+        if (result.paging.totalCount !== report.newest.totalCount) {
+          report.changed = true;
+        }
+        report.newest = result.paging;
+        // The newest answer tells how many pages there are now, up or down.
+        totalPages = result.paging.totalPages;
+        if (result.paging.currentPage < page) {
+          // Past the end of a result that shrank: the API served its last page again. Nothing more to read.
+          break;
+        }
+        yield result;
+        launch();
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      abandon.abort();
     }
   }
 
@@ -215,14 +254,11 @@ export class EmnifyClient {
   async listEvents(query: EventQuery, options: PagingOptions = {}): Promise<EventList> {
     const seen = new Set<number>();
     const events: EmnifyEvent[] = [];
+    const report: PagingReport = { changed: false };
     let pagesFetched = 0;
-    let totalPages = 0;
-    let totalCount = 0;
     let skipped = 0;
-    for await (const page of this.iterateEventPages(query, options)) {
+    for await (const page of this.readPages(query, options, report)) {
       pagesFetched++;
-      totalPages = page.paging.totalPages;
-      totalCount = page.paging.totalCount;
       skipped += page.skipped;
       for (const event of page.events) {
         if (!seen.has(event.id)) {
@@ -231,13 +267,15 @@ export class EmnifyClient {
         }
       }
     }
+    const totalPages = report.newest?.totalPages ?? 0;
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     return {
       events,
-      totalCount,
+      totalCount: report.newest?.totalCount ?? 0,
       totalPages,
       pagesFetched,
       truncated: totalPages > pagesFetched && pagesFetched >= maxPages,
+      changedWhilePaging: report.changed,
       skipped,
     };
   }

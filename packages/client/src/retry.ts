@@ -1,4 +1,5 @@
-/** Backoff arithmetic: exponential with full jitter, and `Retry-After` parsing. Pure. */
+/** Backoff arithmetic: exponential with full jitter, `Retry-After` parsing, and the sleep between attempts. */
+import { EmnifyError } from './errors';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so maxRetries + 1 attempts in all). */
@@ -31,11 +32,13 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, date - now);
 }
 
-/** Sleeps `ms`, waking early (rejecting) when the signal aborts. */
+const cancelled = () => new EmnifyError('EMNIFY_ABORTED', 'Cancelled while waiting to retry.');
+
+/** Sleeps `ms`, waking early (rejecting with the signal's reason) when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason ?? new Error('aborted'));
+      reject(signal.reason ?? cancelled());
       return;
     }
     const timer = setTimeout(() => {
@@ -44,7 +47,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason ?? new Error('aborted'));
+      reject(signal?.reason ?? cancelled());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
