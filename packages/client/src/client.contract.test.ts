@@ -549,6 +549,28 @@ describe('client ↔ simulator: a result that changes while it is paged (pages r
     );
   });
 
+  it('abandons a page still in flight when the reading ends: its request is aborted, not left running', async () => {
+    const http = changing('before-page-2', () => sim.expireEvents(2400));
+    let page5: Promise<'aborted' | 'still running after 2 s'> | undefined;
+    const transport: Transport = (request) => {
+      if (request.query?.page === '5') {
+        // Hold page 5 until it is aborted (or give up after 2 s).
+        page5 = new Promise((resolve) => {
+          const timer = setTimeout(() => resolve('still running after 2 s'), 2000);
+          request.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve('aborted');
+          });
+        });
+        return page5.then(() => Promise.reject(new Error('held')));
+      }
+      return http(request);
+    };
+    const list = await clientFor(sim, { transport }).listEvents({ perPage: 250, sort: '-id' }, { concurrency: 4 });
+    expect(list.pagesFetched).toBe(3);
+    expect(await page5).toBe('aborted');
+  });
+
   it('yields each page once through iterateEventPages: the repeated last page is not a page', async () => {
     const client = clientFor(sim, { transport: changing('before-page-2', () => sim.expireEvents(2400)) });
     const served: Array<[number, number]> = [];
