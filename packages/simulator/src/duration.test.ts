@@ -28,6 +28,8 @@ describe('parseDuration (Prometheus grammar)', () => {
     // The largest: 2^63-1 ns is 9223372036854 ms and some nanoseconds.
     ['292y', 9_208_512_000_000],
     ['106751d', 9_223_286_400_000],
+    ['9223372036854ms', 9_223_372_036_854],
+    ['106751d23h47m16s854ms', 9_223_372_036_854],
   ])('%j = %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
@@ -56,6 +58,10 @@ describe('parseDuration (Prometheus grammar)', () => {
     ['200y10400w', '"200y10400w" is out of range (at most 2^63-1 ns, about 292 years)'],
     ['107675d', '"107675d" is out of range (at most 2^63-1 ns, about 292 years)'],
     ['2584200h', '"2584200h" is out of range (at most 2^63-1 ns, about 292 years)'],
+    ['9223372036855ms', '"9223372036855ms" is out of range (at most 2^63-1 ns, about 292 years)'],
+    ['106751d23h47m16s855ms', '"106751d23h47m16s855ms" is out of range (at most 2^63-1 ns, about 292 years)'],
+    ['18446744073709551615s', '"18446744073709551615s" is out of range (at most 2^63-1 ns, about 292 years)'],
+    ['18446744073709551616s', `"18446744073709551616s" is not a duration (${EXPECTED})`],
   ])('rejects %j', (text, message) => {
     let error: unknown;
     try {

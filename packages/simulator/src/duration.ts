@@ -7,21 +7,29 @@
  */
 import { DurationError } from './errors';
 
-/** Units in the only order they may appear, with their length in nanoseconds (as Prometheus counts). */
-const UNITS: ReadonlyArray<readonly [string, bigint]> = [
-  ['y', 365n * 86_400n * 1_000_000_000n],
-  ['w', 7n * 86_400n * 1_000_000_000n],
-  ['d', 86_400n * 1_000_000_000n],
-  ['h', 3_600n * 1_000_000_000n],
-  ['m', 60n * 1_000_000_000n],
-  ['s', 1_000_000_000n],
-  ['ms', 1_000_000n],
+/** Units in the only order they may appear, with their length in milliseconds. */
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['y', 365 * 86_400_000],
+  ['w', 7 * 86_400_000],
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
 ];
-const MAX_NS = 2n ** 63n - 1n;
-const MAX_UINT64 = 2n ** 64n - 1n;
+/** 2^63-1 ns (Go's time.Duration) in whole milliseconds; every unit is a whole number of them. */
+const MAX_MS = 9_223_372_036_854;
+/** Go's strconv.ParseUint limit: larger numbers are not a duration at all. */
+const MAX_UINT64 = '18446744073709551615';
 const PART = /^(\d+)(\D+)/;
 const EXPECTED =
   'expected whole numbers with units y, w, d, h, m, s, ms in that order, e.g. 500ms, 30s, 1h30m, 7d, or 0';
+
+/** Whether a digit string is above 2^64-1. */
+function aboveUint64(digits: string): boolean {
+  const d = digits.replace(/^0+(?=\d)/, '');
+  return d.length > MAX_UINT64.length || (d.length === MAX_UINT64.length && d > MAX_UINT64);
+}
 
 /** Milliseconds of a duration text; throws a DurationError saying what is wrong and what is expected. */
 export function parseDuration(text: string): number {
@@ -33,7 +41,7 @@ export function parseDuration(text: string): number {
     throw invalid();
   }
   let rest = text;
-  let total = 0n;
+  let total = 0;
   let lastUnit = -1;
   while (rest !== '') {
     const part = PART.exec(rest);
@@ -49,16 +57,16 @@ export function parseDuration(text: string): number {
       throw invalid(`"${unit}" out of order; `);
     }
     lastUnit = index;
-    const value = BigInt(digits);
-    if (value > MAX_UINT64) {
+    if (aboveUint64(digits)) {
       throw invalid();
     }
-    const ns = UNITS[index][1];
-    if (value > 2n ** 63n / ns || total + value * ns > MAX_NS) {
+    // Exact below 2^53; anything that large is far beyond MAX_MS anyway.
+    const ms = Number(digits) * UNITS[index][1];
+    if (ms > MAX_MS - total) {
       throw new DurationError(`"${text}" is out of range (at most 2^63-1 ns, about 292 years)`);
     }
-    total += value * ns;
+    total += ms;
     rest = rest.slice(whole.length);
   }
-  return Number(total / 1_000_000n);
+  return total;
 }
