@@ -198,15 +198,17 @@ describe('the built plugin in Chromium', () => {
     // No cell of the first rows cuts its text off: ids at full width, long descriptions wrapped.
     const clipped = await table.getByRole('row').evaluateAll((rows) =>
       rows.slice(1, 8).flatMap((row) =>
-        Array.from(row.querySelectorAll('[role="gridcell"]')).slice(0, 11).flatMap((cell) => {
-          const text = document.createRange();
-          text.selectNodeContents(cell);
-          const inner = text.getBoundingClientRect();
-          const outer = cell.getBoundingClientRect();
-          const fits =
-            inner.left >= outer.left && inner.right <= outer.right + 0.5 && inner.bottom <= outer.bottom + 0.5;
-          return fits ? [] : [cell.textContent ?? ''];
-        })
+        Array.from(row.querySelectorAll('[role="gridcell"]'))
+          .slice(0, 11)
+          .flatMap((cell) => {
+            const text = document.createRange();
+            text.selectNodeContents(cell);
+            const inner = text.getBoundingClientRect();
+            const outer = cell.getBoundingClientRect();
+            const fits =
+              inner.left >= outer.left && inner.right <= outer.right + 0.5 && inner.bottom <= outer.bottom + 0.5;
+            return fits ? [] : [cell.textContent ?? ''];
+          })
       )
     );
     expect(clipped).toEqual([]);
