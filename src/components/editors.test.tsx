@@ -261,6 +261,20 @@ describe('QueryEditor', () => {
     expect(screen.queryByTestId(selectors.query.typesError)).not.toBeInTheDocument();
   });
 
+  it('shows nothing of a previous data source instance while the new one’s lookup runs', async () => {
+    const failing = datasourceWith(() => Promise.reject(new Error('offline')));
+    const { view } = await renderEditor({}, failing);
+    expect(screen.getByTestId(selectors.query.typesError)).toHaveTextContent('offline');
+    view.rerender(
+      editor(
+        datasourceWith(() => new Promise(() => undefined)),
+        {}
+      )
+    );
+    await act(() => Promise.resolve());
+    expect(screen.queryByTestId(selectors.query.typesError)).not.toBeInTheDocument();
+  });
+
   it('drops the types of a previous data source instance when the new one’s lookup fails', async () => {
     const { view } = await renderEditor({});
     await userEvent.click(field('eventTypes')!);

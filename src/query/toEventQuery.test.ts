@@ -115,7 +115,10 @@ describe('toEventQuery', () => {
       ['endpoint', '4.5', 'Invalid endpoint id "4.5": expected a numeric id.'],
       ['sim', '9007199254740993', 'Invalid sim id "9007199254740993": expected a numeric id.'],
     ] as const)('rejects the %s id %p with one message', (scope, scopeId, message) => {
-      expect(() => request({ scope, scopeId })).toThrow(message);
+      // toEventQuery itself rejects it (the client's scopePath, worded alike, is only its callers' guard).
+      expect(() =>
+        toEventQuery({ refId: 'A', format: 'logs', scope, scopeId }, { from: FROM, to: UNTIL }, 100)
+      ).toThrow(message);
     });
 
     it('takes the largest safe id', () => {
