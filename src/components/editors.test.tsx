@@ -124,40 +124,30 @@ describe('QueryEditor', () => {
   });
 
   it('shows the common filters, and the others only behind "More filters"', async () => {
+    const MORE_FILTERS = [
+      'alert',
+      'rat',
+      'description',
+      'tags',
+      'imsi',
+      'imei',
+      'ipAddress',
+      'organisation',
+      'user',
+      'scope',
+    ];
     await renderEditor({});
     for (const key of ['eventTypes', 'severity', 'source', 'country', 'network', 'endpoint', 'iccid']) {
       expect(field(key)).toBeInTheDocument();
     }
     const toggle = moreFilters().getByRole('button', { name: 'More filters' });
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
-    for (const key of [
-      'alert',
-      'rat',
-      'description',
-      'tags',
-      'imsi',
-      'imei',
-      'ipAddress',
-      'organisation',
-      'user',
-      'scope',
-    ]) {
+    for (const key of MORE_FILTERS) {
       expect(field(key)).not.toBeInTheDocument();
     }
     fireEvent.click(toggle);
     expect(moreFilters().getByRole('button', { name: 'More filters' })).toHaveAttribute('aria-expanded', 'true');
-    for (const key of [
-      'alert',
-      'rat',
-      'description',
-      'tags',
-      'imsi',
-      'imei',
-      'ipAddress',
-      'organisation',
-      'user',
-      'scope',
-    ]) {
+    for (const key of MORE_FILTERS) {
       expect(field(key)).toBeInTheDocument();
     }
   });
