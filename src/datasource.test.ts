@@ -15,7 +15,11 @@ const NOW = Date.UTC(2026, 3, 1, 12, 0, 0);
 
 const templateSrv = {
   replace(target: string, _scoped: unknown, format?: (v: string | string[]) => string) {
-    const vars: Record<string, string | string[]> = { country: ['Germany', 'France'], severity: '1' };
+    const vars: Record<string, string | string[]> = {
+      country: ['Germany', 'France'],
+      severity: '1',
+      sources: ['0', '1'],
+    };
     return target.replace(/\$(\w+)/g, (m, name: string) =>
       name in vars ? (format ? format(vars[name]) : String(vars[name])) : m
     );
@@ -129,11 +133,11 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
       'Description',
       'Endpoint',
       'ICCID',
-      'IMSI',
       'Operator',
       'Country',
       'Alert',
       'ID',
+      'IMSI',
     ]);
     expect(frame.length).toBeGreaterThan(0);
     expect(new Set(frame.fields[1].values)).toEqual(new Set(['WARN']));
@@ -185,6 +189,31 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     expect(ds.interpolateVariablesInQueries([{ refId: 'A', format: 'logs', country: '$country' }], {})[0].country).toBe(
       'Germany|France'
     );
+  });
+
+  it('answers a multi-value variable in a one-value field with a panel error, and sends no event request', async () => {
+    const res = await run(
+      ds,
+      request([
+        { format: 'table', source: '$sources' },
+        { format: 'logs', severity: '$severity' },
+      ])
+    );
+    expect(res.errors).toEqual([
+      {
+        refId: 'A',
+        message:
+          'Invalid filter "source": $sources holds 2 values (0, 1), but Source takes one: select a single value of the variable',
+      },
+    ]);
+    expect(res.data.map((f: { refId?: string }) => f.refId)).toEqual(['B']);
+    expect(eventQueries().map((r) => new URLSearchParams(r.query).get('q'))).toEqual([
+      'from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,severity:1',
+    ]);
+    // Explore and alerting get the query with its variables, not a literal `0|1`.
+    expect(ds.interpolateVariablesInQueries([{ refId: 'A', format: 'logs', source: '$sources' }], {})).toEqual([
+      { refId: 'A', format: 'logs', source: '$sources' },
+    ]);
   });
 
   it('shows invalid input as a panel error and sends no event request', async () => {

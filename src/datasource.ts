@@ -2,14 +2,7 @@
  * The emnify Events data source. It orchestrates only: interpolate → validate (the shared client) →
  * read all pages through Grafana's proxy (shared, cached, rate limited) → frames.
  */
-import {
-  EmnifyClient,
-  EmnifyClientOptions,
-  EmnifyEvent,
-  EventList,
-  EventTypeInfo,
-  EventTypeNames,
-} from '@emnify-events/client';
+import { EmnifyClient, EmnifyClientOptions, EventList, EventTypeInfo, EventTypeNames } from '@emnify-events/client';
 import {
   DataFrame,
   DataQueryError,
@@ -17,7 +10,6 @@ import {
   DataQueryResponse,
   DataSourceApi,
   DataSourceInstanceSettings,
-  QueryResultMetaNotice,
   ScopedVars,
   TestDataSourceResponse,
 } from '@grafana/data';
@@ -26,8 +18,9 @@ import { Observable } from 'rxjs';
 import { proxyTransport } from './api/proxyTransport';
 import { SharedRequests } from './api/sharedRequests';
 import { describeError, healthCheckMessage } from './errors';
-import { annotationFrame, countFrames, logsFrame, tableFrame } from './frames/eventFrames';
+import { toFrames } from './frames/toFrames';
 import { interpolateQuery } from './query/interpolate';
+import { normaliseQuery } from './query/normalise';
 import { toEventQuery } from './query/toEventQuery';
 import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_QUERY, EmnifyDataSourceOptions, EmnifyQuery } from './types';
 import { EmnifyVariableSupport } from './variables';
@@ -57,9 +50,9 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     this.annotations = {
       QueryEditor: AnnotationQueryEditor,
       // New annotation queries start as "critical events"; stored ones always run as annotations.
-      getDefaultQuery: () => ({ ...DEFAULT_QUERY, format: 'annotations', severity: '2' }),
+      getDefaultQuery: () => normaliseQuery({ format: 'annotations', severity: '2' }),
       prepareQuery: (annotation) =>
-        annotation.target ? { ...DEFAULT_QUERY, ...annotation.target, format: 'annotations' } : undefined,
+        annotation.target ? normaliseQuery({ ...annotation.target, format: 'annotations' }) : undefined,
     };
     this.variables = new EmnifyVariableSupport(this);
   }
@@ -77,8 +70,19 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     return this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
   }
 
+  /**
+   * For Explore and alerting, which take a dashboard's queries with their variables replaced. A query
+   * whose variable does not fit its field (several values in a one-value field) keeps its variables, so
+   * the user sees them; running it then names the problem.
+   */
   interpolateVariablesInQueries(queries: EmnifyQuery[], scopedVars: ScopedVars): EmnifyQuery[] {
-    return queries.map((q) => interpolateQuery(q, this.templateSrv, scopedVars));
+    return queries.map((q) => {
+      try {
+        return interpolateQuery(q, this.templateSrv, scopedVars);
+      } catch {
+        return q;
+      }
+    });
   }
 
   query(request: DataQueryRequest<EmnifyQuery>): Observable<DataQueryResponse> {
@@ -112,53 +116,22 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     const data: DataFrame[] = [];
     const errors: DataQueryError[] = [];
     const types = new EventTypeNames(await this.getEventTypes(signal).catch(() => []));
+    const context = { types, range, intervalMs: request.intervalMs, maxPages: this.maxPages };
     await Promise.all(
       request.targets
-        .filter((t) => !t.hide)
+        .filter((t) => this.filterQuery(t))
         .map(async (target) => {
-          const query = interpolateQuery(
-            { ...DEFAULT_QUERY, ...target } as EmnifyQuery,
-            this.templateSrv,
-            request.scopedVars
-          );
           try {
-            const list = await this.fetchEvents(query, range, signal);
-            const frames = this.toFrames(query, list.events, types, range, request.intervalMs);
-            const notice = truncationNotice(list, this.maxPages);
-            if (notice) {
-              for (const frame of frames) {
-                frame.meta = { ...frame.meta, notices: [...(frame.meta?.notices ?? []), notice] };
-              }
-            }
-            data.push(...frames);
+            const query = interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars);
+            data.push(...toFrames(query, await this.fetchEvents(query, range, signal), context));
           } catch (err) {
-            if (signal.aborted) {
-              return;
+            if (!signal.aborted) {
+              errors.push({ refId: target.refId, message: describeError(err) });
             }
-            errors.push({ refId: target.refId, message: describeError(err) });
           }
         })
     );
     return { data, errors: errors.length ? errors : undefined, error: errors[0] };
-  }
-
-  private toFrames(
-    query: EmnifyQuery,
-    events: EmnifyEvent[],
-    types: EventTypeNames,
-    range: { from: number; to: number },
-    intervalMs: number
-  ): DataFrame[] {
-    switch (query.format) {
-      case 'table':
-        return [tableFrame(events, types, query.refId)];
-      case 'counts':
-        return countFrames(events, types, range, intervalMs, query.groupBy ?? 'type', query.refId);
-      case 'annotations':
-        return [annotationFrame(events, types, query.refId)];
-      default:
-        return [logsFrame(events, types, query.refId)];
-    }
   }
 
   /** "Save & test": authenticate, then read one event of the last hour. */
@@ -175,14 +148,4 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
       return { status: 'error', message: healthCheckMessage(err) };
     }
   }
-}
-
-export function truncationNotice(list: EventList, maxPages: number): QueryResultMetaNotice | undefined {
-  if (!list.truncated) {
-    return undefined;
-  }
-  return {
-    severity: 'warning',
-    text: `Showing the newest ${list.events.length} of ${list.totalCount} events: the data source reads at most ${maxPages} page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
-  };
 }

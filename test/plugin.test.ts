@@ -1,7 +1,8 @@
 /**
- * plugin.json against the rules of Grafana's plugin schema (test/grafana/pluginSchema.ts), then the real
- * build: `npm run build:plugin` (run once) must produce a dist/ that satisfies the same rules and passes
- * the offline plugin-validator checks (test/grafana/pluginValidator.ts). Every rule family also has a
+ * plugin.json against our JSON Schema of Grafana's plugin schema (test/grafana/plugin.schema.json,
+ * validated by ajv in test/grafana/pluginSchema.ts), then the real build: `npm run build:plugin` (run
+ * once) must produce a dist/ that satisfies the same rules and passes the offline plugin-validator
+ * checks (test/grafana/pluginValidator.ts). Every rule family also has a
  * test that feeds it a deliberately broken plugin.json or plugin folder and expects the exact message.
  */
 import { execFileSync } from 'node:child_process';

@@ -139,7 +139,7 @@ function page(range: { from: number; to: number }, withCss: boolean): string {
   // bundle would register as AMD modules instead of CommonJS ones.
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>emnify events plugin: browser test host</title>${css}</head>
-<body class="theme-dark"><div id="root"></div>
+<body class="theme-dark" style="margin: 0"><div id="root"></div>
 <script src="/host/host.js"></script>
 <script src="/host/require.js"></script>
 <script>

@@ -19,7 +19,9 @@ import {
   createTheme,
   dateTime,
 } from '@grafana/data';
-import { Alert, Button, Table, TimeSeries } from '@grafana/ui';
+import { Alert, Button, TimeSeries } from '@grafana/ui';
+// Grafana 12.4's table panel draws with TableNG (public/app/plugins/panel/table/table-new/TablePanel.tsx).
+import { TableNG } from '@grafana/ui/unstable';
 import { LegendDisplayMode } from '@grafana/schema';
 import { from, lastValueFrom } from 'rxjs';
 import { hostIds } from './ids';
@@ -36,7 +38,9 @@ export interface HostProps {
 }
 
 const theme = createTheme({ colors: { mode: 'dark' } });
-const WIDTH = 1000;
+/** Panel width: a full-width panel on a 1280 px screen (the page's viewport, less its padding). */
+const WIDTH = 1248;
+const TABLE_HEIGHT = 360;
 
 function request(
   targets: Query[],
@@ -143,7 +147,10 @@ function Results({
         frames.slice(0, 1).map((f) => (
           <div key="table">
             <div data-testid={hostIds.resultRows} data-rows={f.length}>{`${f.length} rows`}</div>
-            <Table data={f} width={WIDTH} height={360} />
+            {/* A panel body of fixed size, as PanelChrome gives the table panel (TableNG fills its parent). */}
+            <div style={{ width: WIDTH, height: TABLE_HEIGHT }}>
+              <TableNG data={f} width={WIDTH} height={TABLE_HEIGHT} resizable />
+            </div>
           </div>
         ))
       )}
