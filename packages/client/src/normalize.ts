@@ -241,12 +241,8 @@ function timeRejection(id: number, timestamp: unknown): EventRejection {
   );
 }
 
-function rangeRejection(
-  id: number,
-  timestamp: string,
-  time: number,
-  options: NormalizeOptions
-): EventRejection | undefined {
+/** Why a time outside the range (or too far ahead of `options.now`) is refused. */
+function rangeRejection(id: number, timestamp: string, time: number, options: NormalizeOptions): EventRejection {
   if (time < EVENT_TIME_MIN_MS || time >= EVENT_TIME_MAX_MS) {
     return new EventRejection(
       'EVENT_TIME_OUT_OF_RANGE',
@@ -254,18 +250,13 @@ function rangeRejection(
       id
     );
   }
-  const now = options.now;
-  if (now !== undefined) {
-    const skew = options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
-    if (time > now + skew) {
-      return new EventRejection(
-        'EVENT_TIME_IN_FUTURE',
-        `Event ${id} has the time ${shown(timestamp)}, ${Math.round((time - now) / 1000)} s after this machine's clock (${new Date(now).toISOString()}; at most ${Math.round(skew / 1000)} s ahead is taken). Check this machine's clock (NTP) if real events are refused.`,
-        id
-      );
-    }
-  }
-  return undefined;
+  const now = options.now ?? time;
+  const skew = options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
+  return new EventRejection(
+    'EVENT_TIME_IN_FUTURE',
+    `Event ${id} has the time ${shown(timestamp)}, ${Math.round((time - now) / 1000)} s after this machine's clock (${new Date(now).toISOString()}; at most ${Math.round(skew / 1000)} s ahead is taken). Check this machine's clock (NTP) if real events are refused.`,
+    id
+  );
 }
 
 /** `value` cut to `max` UTF-16 code units, ending in "…", never splitting a surrogate pair. */
@@ -273,7 +264,10 @@ export function truncateLabelValue(value: string, max: number = MAX_LABEL_VALUE_
   if (value.length <= max) {
     return value;
   }
-  let end = Math.max(0, max - 1);
+  if (max < 1) {
+    return '';
+  }
+  let end = max - 1;
   const last = value.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) {
     end--;
@@ -334,9 +328,12 @@ export function tryNormalizeEvent(raw: unknown, options: NormalizeOptions = NO_O
   if (typeof time !== 'number') {
     return timeRejection(id, timestamp);
   }
-  const outOfRange = rangeRejection(id, timestamp as string, time, options);
-  if (outOfRange) {
-    return outOfRange;
+  if (
+    time < EVENT_TIME_MIN_MS ||
+    time >= EVENT_TIME_MAX_MS ||
+    (options.now !== undefined && time > options.now + (options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS))
+  ) {
+    return rangeRejection(id, timestamp as string, time, options);
   }
   const type = item.event_type as Record<string, unknown> | null | undefined;
   if (!type || typeof type !== 'object' || type.id === undefined || type.id === null) {

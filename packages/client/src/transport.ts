@@ -135,9 +135,10 @@ export async function readBodyWithin(response: Response, maxBytes: number): Prom
   return new TextDecoder().decode(all);
 }
 
+/** undici's error for a header section past its limit, as the cause of fetch's TypeError (any realm). */
 function isHeaderOverflow(err: unknown): boolean {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  return cause?.code === 'UND_ERR_HEADERS_OVERFLOW';
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause === 'object' && cause !== null && cause.code === 'UND_ERR_HEADERS_OVERFLOW';
 }
 
 /** Validates and normalises an API base URL (http or https, no query, no trailing slash). */
