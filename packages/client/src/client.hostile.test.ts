@@ -80,11 +80,12 @@ function stream(res: NodeJS.WritableStream & { destroyed?: boolean }, chunk: Buf
   pump();
 }
 
+/** A client of `h` without pacing, one quick retry, and a 5 s timeout (an unbounded read of an endless body ends there). */
 function clientOf(h: Hostile, extra: Partial<EmnifyClientOptions> = {}, maxResponseBytes?: number): EmnifyClient {
   return new EmnifyClient({
-    transport: fetchTransport({ baseUrl: h.url, timeoutMs: 20_000, maxResponseBytes }),
+    transport: fetchTransport({ baseUrl: h.url, timeoutMs: 5_000, maxResponseBytes }),
     rateLimiter: null,
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 },
     ...extra,
   });
 }

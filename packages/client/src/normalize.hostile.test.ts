@@ -207,7 +207,8 @@ const REFUSED: Array<[string, unknown, NormalizeOptions, string, string]> = [
 ];
 
 describe('normalizeEvent refuses hostile items with a stable code and a clear message', () => {
-  it.each(REFUSED)('%s → %s', (_name, item, options, code, message) => {
+  const rows = REFUSED.map(([name, item, options, code, message]) => ({ name, item, options, code, message }));
+  it.each(rows)('$name → $code', ({ item, options, code, message }) => {
     const result = tryNormalizeEvent(item, options);
     expect(result).toBeInstanceOf(EventRejection);
     expect({ code: (result as EventRejection).code, message: (result as EventRejection).message }).toEqual({
