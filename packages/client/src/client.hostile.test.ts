@@ -7,12 +7,12 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { EmnifyClient, EmnifyClientOptions, PagingLimitError } from './client';
-import { EmnifyError } from './errors';
 import { ClientObserver } from './requester';
 import { TokenBucket } from './rateLimiter';
 import { MAX_RETRY_AFTER_MS, retryAfterDelay, sleep } from './retry';
 import { MAX_TIMER_MS, clampTimerMs } from './timers';
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError, fetchTransport } from './transport';
+import { errorOf } from './testing/errorOf';
 
 const MiB = 1024 * 1024;
 
@@ -88,18 +88,6 @@ function clientOf(h: Hostile, extra: Partial<EmnifyClientOptions> = {}, maxRespo
     retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 },
     ...extra,
   });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<EmnifyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof EmnifyError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error('expected an EmnifyError');
 }
 
 const tooLargeMessage = (h: Hostile, bound: string, announced = '') =>
