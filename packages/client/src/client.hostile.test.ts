@@ -131,11 +131,13 @@ describe('hostile server: response size', () => {
     });
     // Not retried: the same request would be as large.
     expect(h.requests).toEqual(['GET /api/v1/event']);
-    // The server saw the connection go away soon after the bound (socket buffers in between).
+    // The server saw the connection go away soon after the bound (19.8 MiB measured here: the kernel's
+    // socket buffers and undici's in between; up to 16 MiB more allowed for larger buffers elsewhere).
     expect(h.written.closed).toBe(true);
     expect(h.written.bytes).toBeGreaterThan(16 * MiB);
-    expect(h.written.bytes).toBeLessThan(24 * MiB);
-    // Bytes held: at most the bound; the rest is runtime noise. Unbounded it grows by what was sent.
+    expect(h.written.bytes).toBeLessThan(32 * MiB);
+    // Bytes held: at most the bound; the rest is runtime noise (65-71 MiB measured here, server included).
+    // Unbounded it grows by what was sent: 2 GiB of RSS for a 1 GiB body before this bound.
     expect(peak - before).toBeLessThan(120 * MiB);
   });
 
