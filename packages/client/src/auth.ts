@@ -7,6 +7,7 @@
 import { EmnifyError, httpError, parseApiErrorBody } from './errors';
 import { jwtExpiry, jwtLifetime } from './jwt';
 import { RequesterDeps, sendWithRetry } from './requester';
+import { clampTimerMs } from './timers';
 import { HttpResponse } from './transport';
 
 export const AUTHENTICATE_PATH = '/api/v1/authenticate';
@@ -14,9 +15,15 @@ export const AUTHENTICATE_PATH = '/api/v1/authenticate';
 export interface TokenManagerOptions {
   /** The application token; omit when a proxy adds the credentials (the Grafana plugin's route). */
   applicationToken?: string;
-  /** How long a rejection is remembered before trying again; default 5 minutes (the lockout time). */
+  /**
+   * How long a rejection is remembered before trying again; default 5 minutes (the lockout time). Clamped
+   * to 0 … MAX_TIMER_MS like every delay of the client (NaN is refused: it would disable the cooldown).
+   */
   rejectionCooldownMs?: number;
 }
+
+/** The default rejection cooldown: emnify's lockout after 3 failed authentications (../shared/emnify-api.md §1.1). */
+export const AUTH_REJECTION_COOLDOWN_MS = 5 * 60_000;
 
 export class TokenManager {
   private token?: string;
@@ -24,11 +31,14 @@ export class TokenManager {
   private lifetime?: number;
   private inflight?: Promise<string>;
   private rejection?: { error: EmnifyError; until: number };
+  private readonly cooldownMs: number;
 
   constructor(
     private readonly deps: RequesterDeps,
     private readonly options: TokenManagerOptions
-  ) {}
+  ) {
+    this.cooldownMs = clampTimerMs(options.rejectionCooldownMs ?? AUTH_REJECTION_COOLDOWN_MS);
+  }
 
   /** Strings that must never appear in an error or log line. */
   secrets(): Array<string | undefined> {
@@ -128,7 +138,7 @@ export class TokenManager {
           : `emnify rejected the application token (${response.status}). Check that it is correct, not revoked and not expired; create a new one in the emnify Portal if needed. Note: 3 failed attempts lock authentication for 5 minutes.`,
         { status: response.status, apiErrorToken: body?.error_token, path: AUTHENTICATE_PATH }
       );
-      this.rejection = { error, until: this.deps.now() + (this.options.rejectionCooldownMs ?? 5 * 60_000) };
+      this.rejection = { error, until: this.deps.now() + this.cooldownMs };
       this.deps.observer.onAuthenticate?.({ outcome: locked ? 'locked' : 'rejected' });
       throw error;
     }

@@ -7,7 +7,13 @@ import { TokenManager } from './auth';
 import { EmnifyError, httpError } from './errors';
 import { EventListParams, QueryParams, buildEventQuery } from './filter';
 import { EmnifyEvent, EventTypeInfo } from './model';
-import { normalizeEvent } from './normalize';
+import {
+  NormalizeOptions,
+  RejectionCounts,
+  addRejectionCounts,
+  normalizeEvents,
+  truncateLabelValue,
+} from './normalize';
 import { PagingInfo, parsePaging } from './paging';
 import { EVENTS_PACING, TokenBucket } from './rateLimiter';
 import { ClientObserver, RequesterDeps, endpointLabel, sendWithRetry } from './requester';
@@ -24,16 +30,42 @@ export interface EventQuery extends EventListParams {
 
 export interface EventPage {
   events: EmnifyEvent[];
-  /** Items of the page that lacked an id, timestamp or type, and were skipped. */
+  /** Items of the page refused by normalizeEvent (no valid id, timestamp or type), and skipped. */
   skipped: number;
+  /** The skipped items by rejection code (EventRejectionCode → count; absent codes did not occur). */
+  skippedByReason: RejectionCounts;
+  /** Events of the page kept with label texts cut to the bound (MAX_LABEL_VALUE_LENGTH). */
+  truncatedLabels: number;
   paging: PagingInfo;
   /** The page that was requested (the server may answer with another, e.g. past the end). */
   requestedPage: number;
 }
 
+/** Which bound ended a reading early. */
+export type PagingLimit = 'maxPages' | 'maxEvents';
+
+/**
+ * Pages per reading when the caller sets no `maxPages`: 10,000 (10 million events at 1,000 per page, the
+ * exporter's largest window). A server whose page list never ends (or whose `x-total-pages` keeps
+ * growing) cannot hold a reader longer than that.
+ */
+export const DEFAULT_MAX_PAGES_PER_READ = 10_000;
+
 export interface PagingOptions {
-  /** Stop after this many pages (a notice-worthy truncation); default unlimited. */
+  /** Read at most this many pages; default DEFAULT_MAX_PAGES_PER_READ (10,000). */
   maxPages?: number;
+  /**
+   * Stop once this many items were read (events plus skipped items). The page that reaches the bound is
+   * still delivered whole, so a reading holds at most `maxEvents` plus one page. Default unbounded.
+   */
+  maxEvents?: number;
+  /**
+   * What reaching `maxPages` or `maxEvents` with pages left does. `throw` (iterateEventPages' default):
+   * after the last page within the bound, a PagingLimitError (EMNIFY_PAGING_LIMIT), so a caller that must
+   * not lose events cannot mistake the part for the whole. `stop` (listEvents' default): end quietly;
+   * listEvents reports `truncated` and `truncatedBy`.
+   */
+  onLimit?: 'throw' | 'stop';
   /** Pages fetched in parallel once the first page told the total; default 4. */
   concurrency?: number;
   /** Page 1, when the caller already read it (it is yielded, not fetched again). */
@@ -49,8 +81,10 @@ export interface EventList {
   totalPages: number;
   /** Pages read and used (a page past a shrunk result's end is not counted). */
   pagesFetched: number;
-  /** True when maxPages stopped the read before the last page. */
+  /** True when maxPages or maxEvents stopped the read before the last page. */
   truncated: boolean;
+  /** The bound that stopped it, when truncated. */
+  truncatedBy?: PagingLimit;
   /**
    * True when `x-total-count` changed between answers: events were added or removed (e.g. aged out of the
    * 30-day retention) while the pages were read. Pages shift then, so `events` may miss some (or hold some
@@ -58,6 +92,52 @@ export interface EventList {
    */
   changedWhilePaging: boolean;
   skipped: number;
+  /** Skipped items by rejection code, over all pages. */
+  skippedByReason: RejectionCounts;
+  /** Events kept with label texts cut to the bound, over all pages. */
+  truncatedLabels: number;
+}
+
+/**
+ * A reading stopped at `maxPages` or `maxEvents` while the API announced more (iterateEventPages with
+ * `onLimit: 'throw'`). The pages within the bound were delivered; the rest were not read. Not retryable:
+ * the same reading would stop at the same bound; narrow it (a shorter time window) or raise the bound.
+ */
+export class PagingLimitError extends EmnifyError {
+  readonly limit: PagingLimit;
+  /** The bound's value. */
+  readonly bound: number;
+  readonly pagesRead: number;
+  /** Items read (events plus skipped items). */
+  readonly eventsRead: number;
+  /** `x-total-pages` and `x-total-count` of the newest answer. */
+  readonly totalPages: number;
+  readonly totalCount: number;
+
+  constructor(
+    path: string,
+    facts: {
+      limit: PagingLimit;
+      bound: number;
+      pagesRead: number;
+      eventsRead: number;
+      totalPages: number;
+      totalCount: number;
+    }
+  ) {
+    super(
+      'EMNIFY_PAGING_LIMIT',
+      `Stopped reading ${path} at ${facts.limit}=${facts.bound} after ${facts.pagesRead} page(s) and ${facts.eventsRead} event(s), while the API announced ${facts.totalPages} page(s) and ${facts.totalCount} event(s). The events read so far were delivered, the rest were not read: narrow the reading (a shorter time window, more filters) or raise ${facts.limit}.`,
+      { path, retryable: false }
+    );
+    this.name = 'PagingLimitError';
+    this.limit = facts.limit;
+    this.bound = facts.bound;
+    this.pagesRead = facts.pagesRead;
+    this.eventsRead = facts.eventsRead;
+    this.totalPages = facts.totalPages;
+    this.totalCount = facts.totalCount;
+  }
 }
 
 /** What paging saw, beyond the pages themselves (filled in while the pages are read). */
@@ -65,6 +145,8 @@ interface PagingReport {
   /** Paging facts of the newest answer, including a page past the end that was not used. */
   newest?: PagingInfo;
   changed: boolean;
+  /** The bound that ended the reading with pages left. */
+  stoppedBy?: PagingLimit;
 }
 
 export interface EmnifyClientOptions {
@@ -80,6 +162,12 @@ export interface EmnifyClientOptions {
   random?: () => number;
   /** Remember a rejected application token this long before trying it again; default 5 minutes. */
   rejectionCooldownMs?: number;
+  /**
+   * Event checks for pages (normalizeEvent's options). With `maxFutureSkewMs` set, events more than that
+   * ahead of `now()` are refused (EVENT_TIME_IN_FUTURE); without it, no clock check (the default: a
+   * browser's clock is unknown, and a reading of a past window holds no future events).
+   */
+  eventChecks?: { maxFutureSkewMs?: number; maxLabelLength?: number };
 }
 
 export function scopePath(scope: EventScope = { kind: 'all' }): string {
@@ -124,12 +212,22 @@ function parseJsonArray(response: HttpResponse, path: string): unknown[] {
   return parsed;
 }
 
+/** A paging bound as given: a positive number (Infinity for none). */
+function pagingBound(name: PagingLimit, value: number): number {
+  if (!(value >= 1)) {
+    throw new RangeError(`${name} must be at least 1, not ${value}.`);
+  }
+  return value;
+}
+
 export class EmnifyClient {
   private readonly deps: RequesterDeps;
   private readonly tokens: TokenManager;
   private readonly limiter: TokenBucket | null;
+  private readonly eventChecks: EmnifyClientOptions['eventChecks'];
 
   constructor(options: EmnifyClientOptions) {
+    this.eventChecks = options.eventChecks;
     this.deps = {
       transport: options.transport,
       policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -157,13 +255,15 @@ export class EmnifyClient {
   async getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
     const path = '/api/v1/event/type';
     const { value } = await this.get(path, {}, signal, (response) => parseJsonArray(response, path));
+    const maxLabelLength = this.eventChecks?.maxLabelLength;
     return value.flatMap((item) => {
       const t = item as { id?: unknown; description?: unknown; name?: unknown };
-      if (typeof t?.id !== 'number') {
+      if (typeof t?.id !== 'number' || !Number.isSafeInteger(t.id) || t.id < 0) {
         return [];
       }
       const description = typeof t.description === 'string' ? t.description : typeof t.name === 'string' ? t.name : '';
-      return [{ id: t.id, description }];
+      // The lookup's spelling becomes the event_type label: bounded like the events' own texts.
+      return [{ id: t.id, description: truncateLabelValue(description, maxLabelLength) }];
     });
   }
 
@@ -175,16 +275,27 @@ export class EmnifyClient {
     const { value: items, headers } = await this.get(path, params, signal, (response) =>
       parseJsonArray(response, path)
     );
-    const events: EmnifyEvent[] = [];
-    let skipped = 0;
-    for (const item of items) {
-      try {
-        events.push(normalizeEvent(item));
-      } catch {
-        skipped++;
-      }
+    const { events, skipped, skippedByReason, truncatedLabels } = normalizeEvents(items, this.normalizeOptions());
+    return {
+      events,
+      skipped,
+      skippedByReason,
+      truncatedLabels,
+      paging: parsePaging(headers, requestedPage, items.length),
+      requestedPage,
+    };
+  }
+
+  private normalizeOptions(): NormalizeOptions {
+    const checks = this.eventChecks;
+    if (!checks) {
+      return {};
     }
-    return { events, skipped, paging: parsePaging(headers, requestedPage, items.length), requestedPage };
+    return {
+      now: checks.maxFutureSkewMs !== undefined ? this.deps.now() : undefined,
+      maxFutureSkewMs: checks.maxFutureSkewMs,
+      maxLabelLength: checks.maxLabelLength,
+    };
   }
 
   /**
@@ -192,30 +303,61 @@ export class EmnifyClient {
    * bounded concurrency. The newest answer's `x-total-pages` decides how far to read: a total that grows
    * while paging is followed, one that shrinks stops the reading at its new end (no page past it is
    * requested once an answer has told the new total). A page past the end (the API answers its last page
-   * again) ends the reading without being yielded, so a shrinking result can never loop. Stops at `maxPages`.
+   * again) ends the reading without being yielded, so a shrinking result can never loop. Bounded by
+   * `maxPages` (default 10,000) and `maxEvents`: reaching one with pages left throws a PagingLimitError after
+   * the last page within it (or ends quietly with `onLimit: 'stop'`).
    */
   iterateEventPages(query: EventQuery, options: PagingOptions = {}): AsyncGenerator<EventPage> {
-    return this.readPages(query, options, { changed: false });
+    return this.readPages(query, { onLimit: 'throw', ...options }, { changed: false });
   }
 
   private async *readPages(query: EventQuery, options: PagingOptions, report: PagingReport): AsyncGenerator<EventPage> {
-    const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+    const maxPages = pagingBound('maxPages', options.maxPages ?? DEFAULT_MAX_PAGES_PER_READ);
+    const maxEvents = pagingBound('maxEvents', options.maxEvents ?? Number.POSITIVE_INFINITY);
     const concurrency = Math.max(1, options.concurrency ?? 4);
     const first = options.firstPage ?? (await this.getEventPage({ ...query, page: 1 }, options.signal));
     report.newest = first.paging;
     yield first;
     // Ask for the page size in effect (the server may have clamped what we asked for).
     const perPage = query.perPage !== undefined ? first.paging.perPage : undefined;
+    const expectedPerPage = Math.max(1, first.paging.perPage);
     let totalPages = first.paging.totalPages;
+    let pagesRead = 1;
+    let itemsRead = first.events.length + first.skipped;
+    // At a bound with pages left: say so (report), and throw unless told to stop quietly.
+    const atBound = (): boolean => {
+      const limit: PagingLimit | undefined =
+        itemsRead >= maxEvents ? 'maxEvents' : pagesRead >= maxPages ? 'maxPages' : undefined;
+      if (limit === undefined || pagesRead >= totalPages) {
+        return false;
+      }
+      report.stoppedBy = limit;
+      if (options.onLimit === 'throw') {
+        throw new PagingLimitError(scopePath(query.scope), {
+          limit,
+          bound: limit === 'maxEvents' ? maxEvents : maxPages,
+          pagesRead,
+          eventsRead: itemsRead,
+          totalPages,
+          totalCount: report.newest?.totalCount ?? 0,
+        });
+      }
+      return true;
+    };
     let next = 2;
     const inflight = new Map<number, Promise<EventPage>>();
-    // Pages still in flight when the reading ends (past a shrunk result's end, an error, the consumer
-    // stopping) are abandoned: their requests are aborted rather than left to finish unread.
+    // Pages still in flight when the reading ends (past a shrunk result's end, a bound, an error, the
+    // consumer stopping) are abandoned: their requests are aborted rather than left to finish unread.
     const abandon = new AbortController();
     const stop = () => abandon.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', stop, { once: true });
+    // No page past maxPages, and none that maxEvents would not need if the pages in flight come full.
     const launch = () => {
-      while (inflight.size < concurrency && next <= Math.min(totalPages, maxPages)) {
+      while (
+        inflight.size < concurrency &&
+        next <= Math.min(totalPages, maxPages) &&
+        itemsRead + inflight.size * expectedPerPage < maxEvents
+      ) {
         const page = next++;
         const promise = this.getEventPage({ ...query, page, perPage }, abandon.signal);
         // Avoid unhandled rejections while the page waits its turn; awaited below in order.
@@ -226,6 +368,9 @@ export class EmnifyClient {
     try {
       if (options.signal?.aborted) {
         stop();
+      }
+      if (atBound()) {
+        return;
       }
       launch();
       for (let page = 2; inflight.has(page); page++) {
@@ -241,7 +386,12 @@ export class EmnifyClient {
           // Past the end of a result that shrank: the API served its last page again. Nothing more to read.
           break;
         }
+        pagesRead++;
+        itemsRead += result.events.length + result.skipped;
         yield result;
+        if (atBound()) {
+          return;
+        }
         launch();
       }
     } finally {
@@ -255,11 +405,15 @@ export class EmnifyClient {
     const seen = new Set<number>();
     const events: EmnifyEvent[] = [];
     const report: PagingReport = { changed: false };
+    const skippedByReason: RejectionCounts = {};
     let pagesFetched = 0;
     let skipped = 0;
-    for await (const page of this.readPages(query, options, report)) {
+    let truncatedLabels = 0;
+    for await (const page of this.readPages(query, { onLimit: 'stop', ...options }, report)) {
       pagesFetched++;
       skipped += page.skipped;
+      addRejectionCounts(skippedByReason, page.skippedByReason);
+      truncatedLabels += page.truncatedLabels;
       for (const event of page.events) {
         if (!seen.has(event.id)) {
           seen.add(event.id);
@@ -267,16 +421,17 @@ export class EmnifyClient {
         }
       }
     }
-    const totalPages = report.newest?.totalPages ?? 0;
-    const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     return {
       events,
       totalCount: report.newest?.totalCount ?? 0,
-      totalPages,
+      totalPages: report.newest?.totalPages ?? 0,
       pagesFetched,
-      truncated: totalPages > pagesFetched && pagesFetched >= maxPages,
+      truncated: report.stoppedBy !== undefined,
+      truncatedBy: report.stoppedBy,
       changedWhilePaging: report.changed,
       skipped,
+      skippedByReason,
+      truncatedLabels,
     };
   }
 

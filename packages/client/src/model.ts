@@ -183,9 +183,17 @@ export interface EventVolumeBytes {
   tx: number;
 }
 
+/** The fields of EmnifyEvent whose texts become Prometheus label values (bounded in length by normalizeEvent). */
+export type LabelField =
+  'typeDescription' | 'sourceName' | 'severityName' | 'operatorName' | 'countryName' | 'countryIso';
+
 /** An event after normalisation: every drift of §3.4 resolved, optional parts explicit. */
 export interface EmnifyEvent {
-  /** 64-bit event id. Real ids are around 1e14–1e15: above 2^32, below 2^53. */
+  /**
+   * 64-bit event id, held as a number: real ids are around 1e11–1e15 (emnify-api.md §3.1), above 2^32 and
+   * far below 2^53, where numbers stop being exact. normalizeEvent refuses ids past 2^53-1
+   * (EVENT_ID_UNSAFE) rather than let two of them collide.
+   */
   id: number;
   /** Epoch milliseconds (UTC). */
   time: number;
@@ -212,4 +220,6 @@ export interface EmnifyEvent {
   volume?: EventVolumeBytes;
   /** The untouched API object, for consumers that need a field not normalised here. */
   raw: RawEvent;
+  /** Label texts that were longer than the bound and were cut (absent when none was). */
+  truncatedLabels?: LabelField[];
 }

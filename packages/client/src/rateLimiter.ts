@@ -4,6 +4,7 @@
  * set off a storm of 429s. Waiters are served in arrival order.
  */
 import { sleep as defaultSleep } from './retry';
+import { clampTimerMs } from './timers';
 
 export interface TokenBucketOptions {
   ratePerSecond: number;
@@ -51,7 +52,8 @@ export class TokenBucket {
       let waited = 0;
       this.refill();
       while (this.tokens < 1) {
-        const ms = Math.ceil(((1 - this.tokens) / this.options.ratePerSecond) * 1000);
+        // A tiny rate would ask for more than a timer holds (and overflow to 1 ms): clamped.
+        const ms = clampTimerMs(((1 - this.tokens) / this.options.ratePerSecond) * 1000);
         await this.sleep(ms, signal);
         waited += ms;
         this.refill();
