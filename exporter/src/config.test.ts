@@ -33,7 +33,6 @@ describe('loadConfig', () => {
       dropLabels: [],
       eventTypes: [],
       logLevel: 'info',
-      checkOnly: false,
     });
     expect(c.dataStreamerToken).toBeUndefined();
   });
@@ -80,7 +79,7 @@ describe('loadConfig', () => {
     [
       ['--poll.interval', 'often'],
       TOKEN,
-      'EXPORTER_POLL_INTERVAL (--poll.interval): "often" is not a duration (expected e.g. 30s, 5m, 1h)',
+      'EXPORTER_POLL_INTERVAL (--poll.interval): "often" is not a duration (e.g. 0, 500ms, 30s, 5m, 1h30m, 7d: units y w d h m s ms, largest first)',
     ],
     [
       ['--poll.interval', '100ms'],
@@ -117,7 +116,7 @@ describe('loadConfig', () => {
       TOKEN,
       'EXPORTER_POLL_MAX_WINDOW (--poll.max-window): must be longer than EXPORTER_POLL_OVERLAP (--poll.overlap) (300000 ms)',
     ],
-    [['--nope'], TOKEN, 'unknown flag --nope (see --help)'],
+    [['--nope'], TOKEN, "Unknown option '--nope' (see --help)"],
     [
       ['--emnify.token-file', '/x'],
       TOKEN,

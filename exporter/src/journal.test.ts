@@ -25,15 +25,8 @@ import { JournalOptions, JournalStep, OpenedState, journalPathOf, openState } fr
 import { labelKey } from './labels';
 import { Ledger, LedgerStore } from './ledger';
 import { silentLogger } from './logger';
-import {
-  ExporterState,
-  ReplayState,
-  StateDelta,
-  StateError,
-  applyDelta,
-  fromReplayState,
-  toReplayState,
-} from './state';
+import { StateError } from './errors';
+import { ExporterState, ReplayState, StateDelta, applyDelta, fromReplayState, toReplayState } from './state';
 
 /** A state as plain sorted data, for toEqual. */
 function plain(state: ExporterState) {
