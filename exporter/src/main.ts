@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 /** `npm run exporter`: command line and environment → configuration → exporter; errors → one line and an exit code. */
-import { redactSecrets } from '@emnify-events/client';
 import { ExporterConfig, configFrom, describeConfig, parseCommandLine, usage } from './config';
 import { checkPaths } from './configCheck';
-import { ConfigError, ExporterError } from './errors';
 import { createExporter } from './exporter';
+import { fatalReport } from './fatal';
 import { readState } from './journal';
 import { createLogger } from './logger';
 import { VERSION } from './version';
@@ -74,14 +73,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 main(process.argv.slice(2), process.env).catch((err: unknown) => {
-  if (err instanceof ExporterError) {
-    // Expected: one line that says what to do. Exit code 2 for a setting, 1 for the rest.
-    process.stderr.write(`${PROGRAM}: ${err.message}\n`);
-    process.exit(err instanceof ConfigError ? 2 : 1);
-  }
-  // A bug: its stack, for the report.
-  const trace = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`${PROGRAM}: unexpected error (a bug; please report it with this trace):\n`);
-  process.stderr.write(redactSecrets(trace, secrets) + '\n');
-  process.exit(1);
+  const { exitCode, text } = fatalReport(PROGRAM, err, secrets);
+  process.stderr.write(text);
+  process.exit(exitCode);
 });

@@ -2,17 +2,17 @@
  * The built exporter as a process: SIGKILL at random moments during a catch-up and restarts must
  * neither lose nor repeat an event, and counters continue from their values; SIGTERM exits 0.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EventTypeNames } from '@emnify-events/client';
 import { EVENT_TYPE_CATALOGUE, RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { labelKey } from '../src/labels';
+import { ROOT, buildNodePackages } from './build';
 import { truthAsCounts } from './helpers';
 import { parseSamples } from './metricsText';
 
-const ROOT = resolve(__dirname, '../..');
 const MAIN = join(ROOT, 'exporter/dist/main.js');
 
 interface Running {
@@ -76,9 +76,7 @@ describe('exporter process: SIGKILL and restart', () => {
   let dir: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'exporter')], {
-      stdio: 'inherit',
-    });
+    buildNodePackages();
     sim = await startSimulator({ port: 0, seed: 33, historyMs: 50 * 60_000, historyEvents: 8000, eventsPerSecond: 0 });
     dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-kill-'));
   }, 120_000);
