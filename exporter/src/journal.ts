@@ -1,6 +1,6 @@
 /**
  * The state on disk: a base snapshot plus an append-only journal of deltas, so that committing a page
- * costs O(page), not O(state). Formats in state.ts.
+ * costs O(page), not O(state). Their text in stateFormat.ts; the state and applyDelta in state.ts.
  *
  * - Commit point: a delta is written to the journal and fdatasync'ed before the ledger applies it in
  *   memory and publishes it to /metrics. A delta whose write or sync fails is cut off the journal again
