@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { EmnifyClientOptions } from '@emnify-events/client';
+import { RunningSimulator, SimulatorOptions, startSimulator } from '@emnify-events/simulator';
 import { loadConfig } from '../src/config';
 import { Exporter, createExporter } from '../src/exporter';
 import { silentLogger } from '../src/logger';
@@ -16,7 +17,41 @@ import { countsFromMetrics, scrape, truthAsCounts } from './helpers';
 import { parseSamples, singleValue } from './metricsText';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 const T0 = Date.parse('2026-01-10T12:00:00Z');
+
+/** An exporter against `sim`, its state in `dir`, on the clock `now`; `args` are the case's own settings. */
+function exporterFor(
+  sim: RunningSimulator,
+  dir: string,
+  now: () => number,
+  args: string[],
+  client: Partial<EmnifyClientOptions> = {}
+): Exporter {
+  return createExporter(
+    loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), ...args], {
+      EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
+    }),
+    { logger: silentLogger, now, client: { rateLimiter: null, ...client } }
+  );
+}
+
+/** Runs `test` against a simulator of its own, with a state directory of its own; removes both after. */
+async function withSimulator(
+  options: SimulatorOptions,
+  test: (sim: RunningSimulator, dir: string) => Promise<void>
+): Promise<void> {
+  const sim = await startSimulator({ port: 0, ...options });
+  const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-test-'));
+  try {
+    await test(sim, dir);
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const eventRequests = (sim: RunningSimulator) => sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
 
 describe('exactly-once counting under faults', () => {
   let now = T0;
@@ -43,33 +78,25 @@ describe('exactly-once counting under faults', () => {
   });
 
   const makeExporter = (): Exporter =>
-    createExporter(
-      loadConfig(
-        [
-          '--emnify.url',
-          sim.url,
-          '--state.file',
-          join(dir, 'state.json'),
-          '--backfill',
-          '1h',
-          '--poll.overlap',
-          '30s',
-          '--poll.settle',
-          '10s',
-          '--poll.max-window',
-          '10m',
-          '--poll.page-size',
-          '100',
-          '--poll.page-concurrency',
-          '3',
-        ],
-        { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
-      ),
-      {
-        logger: silentLogger,
-        now: () => now,
-        client: { rateLimiter: null, retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 4 } },
-      }
+    exporterFor(
+      sim,
+      dir,
+      () => now,
+      [
+        '--backfill',
+        '1h',
+        '--poll.overlap',
+        '30s',
+        '--poll.settle',
+        '10s',
+        '--poll.max-window',
+        '10m',
+        '--poll.page-size',
+        '100',
+        '--poll.page-concurrency',
+        '3',
+      ],
+      { retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 4 } }
     );
 
   it('counts every event once, equal to the ground truth by every label', async () => {
@@ -139,41 +166,22 @@ describe('exactly-once counting under faults', () => {
 describe('catching up a backlog', () => {
   it('reads a sparse 29-day backlog in few windows: requests ≈ pages, counts equal the ground truth', async () => {
     const now = Date.parse('2026-02-01T00:00:00Z');
-    const sim = await startSimulator({
-      port: 0,
-      seed: 4,
-      historyMs: 29 * 24 * 60 * MINUTE,
-      historyEvents: 3000,
-      eventsPerSecond: 0,
-      now: () => now,
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-backlog-'));
-    try {
-      const exporter = createExporter(
-        loadConfig(
-          [
-            '--emnify.url',
-            sim.url,
-            '--state.file',
-            join(dir, 'state.json'),
-            '--backfill',
-            '30d',
-            '--poll.max-window',
-            '30d',
-            '--poll.max-window-events',
-            '1000',
-            '--poll.page-size',
-            '100',
-          ],
-          { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
-        ),
-        { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
-      );
+    const history = { seed: 4, historyMs: 29 * DAY, historyEvents: 3000, eventsPerSecond: 0, now: () => now };
+    await withSimulator(history, async (sim, dir) => {
+      const exporter = exporterFor(sim, dir, () => now, [
+        '--backfill',
+        '30d',
+        '--poll.max-window',
+        '30d',
+        '--poll.max-window-events',
+        '1000',
+        '--poll.page-size',
+        '100',
+      ]);
       await exporter.poller.pollOnce();
-      const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
       // 3000 events at 100 per page are 30 pages; windows of at most 1000 events add a few first pages.
-      expect(requests).toBeGreaterThanOrEqual(30);
-      expect(requests).toBeLessThanOrEqual(40);
+      expect(eventRequests(sim)).toBeGreaterThanOrEqual(30);
+      expect(eventRequests(sim)).toBeLessThanOrEqual(40);
       const metrics = await scrape(exporter.app);
       expect(singleValue(metrics, 'emnify_exporter_remembered_event_ids')).toBeLessThanOrEqual(1000);
       // Read up to 2026-02-01T00:00:00 - 10 s settle.
@@ -184,10 +192,7 @@ describe('catching up a backlog', () => {
       expect(truth.total).toBe(3000);
       expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(truth));
       await exporter.stop();
-    } finally {
-      await sim.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -196,40 +201,21 @@ describe('a live fleet whose overlap alone holds more than --poll.max-window-eve
     let now = Date.parse('2026-03-01T00:00:00Z');
     // 10 events/s: the 5-minute overlap holds about 3,000 events, three times the cap of 1,000. A window
     // shortened to the cap would end before the watermark, and the poll would read it again forever.
-    const sim = await startSimulator({
-      port: 0,
-      seed: 8,
-      historyEvents: 0,
-      eventsPerSecond: 10,
-      lateFraction: 0,
-      now: () => now,
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-dense-overlap-'));
-    try {
-      const exporter = createExporter(
-        loadConfig(
-          [
-            '--emnify.url',
-            sim.url,
-            '--state.file',
-            join(dir, 'state.json'),
-            '--backfill',
-            '0s',
-            '--poll.interval',
-            '30s',
-            '--poll.max-window-events',
-            '1000',
-            '--poll.page-size',
-            '1000',
-          ],
-          { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
-        ),
-        { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
-      );
-      const eventRequests = () => sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
+    const live = { seed: 8, historyEvents: 0, eventsPerSecond: 10, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      const exporter = exporterFor(sim, dir, () => now, [
+        '--backfill',
+        '0s',
+        '--poll.interval',
+        '30s',
+        '--poll.max-window-events',
+        '1000',
+        '--poll.page-size',
+        '1000',
+      ]);
       for (let poll = 0; poll < 16; poll++) {
         now += 30_000;
-        const before = eventRequests();
+        const before = eventRequests(sim);
         // A poll that never ends would be cut here (its requests fail) instead of spinning on.
         await exporter.poller.pollOnce(AbortSignal.timeout(10_000));
         // Poll n (from 0) runs at 00:00:30 + n × 30 s and reads up to 10 s (the settle) before that.
@@ -237,7 +223,7 @@ describe('a live fleet whose overlap alone holds more than --poll.max-window-eve
           (Date.parse('2026-03-01T00:00:20Z') + poll * 30_000) / 1000
         );
         // One window per poll: at most 3,300 events at 1,000 per page, its first page read once to size it.
-        expect(eventRequests() - before).toBeLessThanOrEqual(4);
+        expect(eventRequests(sim) - before).toBeLessThanOrEqual(4);
       }
       // Backfill 0 s: the first window started at 00:00:00 - 5 min overlap; the last poll ended at 00:07:50.
       const truth = sim.truth({
@@ -251,10 +237,7 @@ describe('a live fleet whose overlap alone holds more than --poll.max-window-eve
       );
       expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(truth));
       await exporter.stop();
-    } finally {
-      await sim.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -263,43 +246,30 @@ describe('a result that shrinks while paging', () => {
     // A catch-up from 30 days back: while it pages, the oldest events reach emnify's 30-day retention
     // and leave the result. The simulator's clock jumps 15 days once three pages were served, so about
     // half the events expire between page 3 and page 4; the exporter's clock stays put.
-    const DAY = 86_400_000;
     const start = Date.parse('2026-04-01T00:00:00Z');
-    let sim: RunningSimulator | undefined;
-    const eventRequests = () => sim?.requestLog().filter((r) => r.path === '/api/v1/event').length ?? 0;
-    sim = await startSimulator({
-      port: 0,
+    let served = () => 0;
+    const history = {
       seed: 12,
       historyMs: 30 * DAY,
       historyEvents: 1000,
       eventsPerSecond: 0,
       tokenLifetimeSeconds: 60 * 86_400,
-      now: () => (eventRequests() >= 3 ? start + 15 * DAY : start),
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-shrink-'));
-    try {
-      const exporter = createExporter(
-        loadConfig(
-          [
-            '--emnify.url',
-            sim.url,
-            '--state.file',
-            join(dir, 'state.json'),
-            '--backfill',
-            '30d',
-            '--poll.max-window',
-            '31d',
-            '--poll.max-window-events',
-            '1000000',
-            '--poll.page-size',
-            '100',
-            '--poll.page-concurrency',
-            '1',
-          ],
-          { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
-        ),
-        { logger: silentLogger, now: () => start, client: { rateLimiter: null } }
-      );
+      now: () => (served() >= 3 ? start + 15 * DAY : start),
+    };
+    await withSimulator(history, async (sim, dir) => {
+      served = () => eventRequests(sim);
+      const exporter = exporterFor(sim, dir, () => start, [
+        '--backfill',
+        '30d',
+        '--poll.max-window',
+        '31d',
+        '--poll.max-window-events',
+        '1000000',
+        '--poll.page-size',
+        '100',
+        '--poll.page-concurrency',
+        '1',
+      ]);
       await exporter.poller.pollOnce();
       const left = sim.truth().total;
       // About half expired: the result shrank from 10 pages to fewer than 7.
@@ -307,7 +277,7 @@ describe('a result that shrinks while paging', () => {
       expect(left).toBeLessThanOrEqual(600);
       // Pages 1-3 of the full result, pages 4 to the new last one, and one page past it (which answers
       // the last page again, x-current-page below the page asked): then paging stops.
-      expect(eventRequests()).toBe(Math.ceil(left / 100) + 1);
+      expect(eventRequests(sim)).toBe(Math.ceil(left / 100) + 1);
       const metrics = await scrape(exporter.app);
       expect(singleValue(metrics, 'emnify_exporter_poll_success')).toBe(1);
       expect(parseSamples(metrics, 'emnify_exporter_events_deduplicated_total')).toEqual([
@@ -318,9 +288,6 @@ describe('a result that shrinks while paging', () => {
       const counted = Object.values(countsFromMetrics(metrics).events).reduce((a, b) => a + b, 0);
       expect(counted).toBe(left);
       await exporter.stop();
-    } finally {
-      await sim.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
