@@ -5,16 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { EmnifyClient, EmnifyClientOptions, fetchTransport } from '@emnify-events/client';
 import { Express } from 'express';
 import { createApp } from './app';
-import { ExporterConfig } from './config';
+import { ExporterConfig, settingName } from './config';
 import { emptyCounts } from './counts';
+import { ListenError } from './errors';
 import { openState } from './journal';
 import { Ledger } from './ledger';
 import { Logger } from './logger';
 import { ExporterMetrics, createMetrics } from './metrics';
+import { VERSION } from './version';
 import { Poller } from './poller';
 import { WebConfig, loadWebConfig } from './webConfig';
-
-export const VERSION = '0.1.0';
 
 export interface ExporterDeps {
   logger: Logger;
@@ -150,7 +150,10 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
               app
             )
           : createHttpServer(app);
-        server.once('error', reject);
+        server.once('error', (err: NodeJS.ErrnoException) => {
+          journal.close();
+          reject(listenError(config, err));
+        });
         server.listen(config.listen.port, config.listen.host || undefined, () => {
           const address = server!.address() as AddressInfo;
           logger.info('listening', {
@@ -178,4 +181,19 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
       journal.close();
     },
   };
+}
+
+/** A listen failure in one line that says what to do (a busy port is the usual one). */
+function listenError(config: ExporterConfig, err: NodeJS.ErrnoException): ListenError {
+  const { host, port } = config.listen;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const why =
+    err.code === 'EADDRINUSE'
+      ? 'the port is in use (stop what holds it, or choose another'
+      : err.code === 'EADDRNOTAVAIL'
+        ? 'no interface has that address (choose another'
+        : err.code === 'EACCES'
+          ? 'no permission for that port (choose one above 1023'
+          : `${err.code ?? err.message} (check`;
+  return new ListenError(`cannot listen on ${where}: ${why} with ${settingName('listen')})`, err);
 }

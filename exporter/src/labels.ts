@@ -11,6 +11,9 @@ export interface EventLabels {
 
 export const EVENT_LABEL_NAMES = ['event_type', 'event_severity', 'event_source', 'country', 'operator'] as const;
 
+/** The labels of `emnify_data_volume_bytes_total`; direction is `rx` or `tx`. */
+export const VOLUME_LABEL_NAMES = ['direction', 'country', 'operator'] as const;
+
 /**
  * `event_type` is the lookup's spelling for the type id (one type, one series), else the event's own;
  * a missing field becomes an empty label, never an error.

@@ -8,20 +8,27 @@ import { dirname, resolve } from 'node:path';
 import bcrypt from 'bcryptjs';
 import type { RequestHandler } from 'express';
 import { parse } from 'yaml';
+import { WebConfigError } from './errors';
 
 export interface WebConfig {
   tls?: { cert: Buffer; key: Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' };
   basicAuthUsers: Record<string, string>;
 }
 
-export class WebConfigError extends Error {}
+const errorCode = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 
 const TLS_VERSIONS: Record<string, 'TLSv1.2' | 'TLSv1.3'> = { TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
 
 export function loadWebConfig(path: string, readFile: (p: string) => Buffer = (p) => readFileSync(p)): WebConfig {
+  let text: string;
+  try {
+    text = readFile(path).toString('utf8');
+  } catch (err) {
+    throw new WebConfigError(`web config ${path}: cannot read it (${errorCode(err)})`);
+  }
   let doc: unknown;
   try {
-    doc = parse(readFile(path).toString('utf8')) ?? {};
+    doc = parse(text) ?? {};
   } catch (err) {
     throw new WebConfigError(`web config ${path}: ${(err as Error).message}`);
   }
@@ -46,9 +53,7 @@ export function loadWebConfig(path: string, readFile: (p: string) => Buffer = (p
       try {
         return readFile(resolve(base, f));
       } catch (err) {
-        throw new WebConfigError(
-          `web config ${path}: cannot read ${f} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
-        );
+        throw new WebConfigError(`web config ${path}: cannot read ${f} (${errorCode(err)})`);
       }
     };
     const minVersion = typeof tls.min_version === 'string' ? TLS_VERSIONS[tls.min_version] : undefined;

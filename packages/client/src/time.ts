@@ -235,19 +235,3 @@ export function isoTimestamp(text: string, time: number): string {
   }
   return new Date(time).toISOString();
 }
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** Parses Prometheus-style durations (`500ms`, `30s`, `5m`, `1h`, `7d`, `1w`, and sums like `1h30m`) to ms. */
-export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  const parts = trimmed.match(/\d+(?:\.\d+)?(?:ms|s|m|h|d|w)/g);
-  if (!parts || parts.join('') !== trimmed) {
-    throw new RangeError(`"${text}" is not a duration (expected e.g. 500ms, 30s, 5m, 1h, 7d)`);
-  }
-  return parts.reduce((sum, part) => {
-    const [, value, unit] = DURATION.exec(part)!;
-    return sum + Number(value) * UNIT_MS[unit];
-  }, 0);
-}

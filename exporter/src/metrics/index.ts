@@ -1,0 +1,70 @@
+/**
+ * The exporter's metrics on its own registry, one concern per file. The event and volume counters only
+ * ever receive what the ledger committed (its state at start, then each delta right after its journal
+ * append); self-metrics follow the Prometheus conventions (units in names, `_total` counters, `_info`
+ * style build info with value 1, no timestamps).
+ */
+import { ClientObserver } from '@emnify-events/client';
+import { Registry } from 'prom-client';
+import { DroppableLabel } from '../config';
+import { CountMap } from '../counts';
+import { EventOrigin, Ledger } from '../ledger';
+import { registerApiMetrics } from './api';
+import { registerBuildInfo } from './buildInfo';
+import { registerDataStreamerMetrics } from './datastreamer';
+import { registerDataVolumeMetrics } from './dataVolume';
+import { registerDedupMetrics } from './dedup';
+import { registerEventMetrics } from './events';
+import { registerPollMetrics } from './poll';
+import { registerProcessMetrics } from './process';
+import { registerProgressMetrics } from './progress';
+import { registerStateWriteMetrics } from './stateWrites';
+
+export interface ExporterMetrics {
+  registry: Registry;
+  /** Publishes a committed delta (call right after it was made durable). */
+  committed(delta: { events: CountMap; volume: CountMap }): void;
+  /** Creates the zero series once the event type lookup is loaded. */
+  typesLoaded(): void;
+  observer: ClientObserver;
+  pollDone(info: { ok: boolean; durationMs: number; at: number }): void;
+  pageDone(info: { duplicates: number; newestEventTime?: number }, origin: EventOrigin): void;
+  pushReceived(outcome: 'accepted' | 'rejected'): void;
+  stateWrite(ok: boolean): void;
+}
+
+export function createMetrics(
+  ledger: Ledger,
+  options: { dropLabels: DroppableLabel[]; version: string }
+): ExporterMetrics {
+  const registry = new Registry();
+  const events = registerEventMetrics(registry, ledger, options.dropLabels);
+  const volume = registerDataVolumeMetrics(registry, options.dropLabels);
+  const polls = registerPollMetrics(registry);
+  const observer = registerApiMetrics(registry);
+  const dedup = registerDedupMetrics(registry, ledger);
+  const progress = registerProgressMetrics(registry, ledger);
+  const pushes = registerDataStreamerMetrics(registry);
+  const stateWrites = registerStateWriteMetrics(registry);
+  registerBuildInfo(registry, options.version);
+  registerProcessMetrics(registry);
+
+  const committed = (counts: { events: CountMap; volume: CountMap }) => {
+    events.add(counts.events);
+    volume.add(counts.volume);
+  };
+  committed(ledger.counts);
+  return {
+    registry,
+    committed,
+    typesLoaded: events.typesLoaded,
+    observer,
+    pollDone: polls.pollDone,
+    pageDone: ({ duplicates, newestEventTime }, origin) => {
+      dedup.seenAgain(origin, duplicates);
+      progress.eventSeen(newestEventTime);
+    },
+    pushReceived: pushes.pushReceived,
+    stateWrite: stateWrites.stateWrite,
+  };
+}
