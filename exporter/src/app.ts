@@ -17,6 +17,8 @@ export interface AppDeps {
   metrics: ExporterMetrics;
   logger: Logger;
   isReady: () => boolean;
+  /** Why it is not ready, beyond isReady (shown by /-/ready: the poll waiting for the clock). */
+  notReadyReason?: () => string | undefined;
   dataStreamerToken?: string;
   basicAuthUsers?: Record<string, string>;
   version: string;
@@ -66,10 +68,12 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/-/ready', (_req, res) => {
-    if (deps.isReady()) {
+    const why =
+      deps.notReadyReason?.() ?? (deps.isReady() ? undefined : 'the event type lookup has not been loaded yet');
+    if (why === undefined) {
       res.type('text/plain').send('Ready\n');
     } else {
-      res.status(503).type('text/plain').send('Not ready: the event type lookup has not been loaded yet\n');
+      res.status(503).type('text/plain').send(`Not ready: ${why}\n`);
     }
   });
 

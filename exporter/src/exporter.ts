@@ -48,6 +48,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   } = openState(config.stateFile, () => ({
     watermark: now() - config.backfillMs,
     ids: [],
+    pushIds: [],
     counts: emptyCounts(),
     lateEvents: 0,
   }));
@@ -118,6 +119,8 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     {
       onPoll: ({ ok, durationMs }) => m.pollDone({ ok, durationMs, at: now() }),
       onPage: (info) => m.pageDone(info, 'poll'),
+      onCheck: (result) => m.windowChecked(result),
+      onClock: ({ aheadMs }) => m.clock(aheadMs),
       onTypesLoaded: (count) => {
         m.typesLoaded();
         logger.info('event type lookup loaded', { types: count });
@@ -131,6 +134,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     metrics,
     logger,
     isReady: () => poller.ready,
+    notReadyReason: () => poller.notReadyReason,
     dataStreamerToken: config.dataStreamerToken,
     basicAuthUsers: webConfig.basicAuthUsers,
     version: VERSION,

@@ -242,10 +242,10 @@ describe('a live fleet whose overlap alone holds more than --poll.max-window-eve
 });
 
 describe('a result that shrinks while paging', () => {
-  it('stops at the first page past the new end (the API serves its last page again), counting nothing twice', async () => {
+  it('reads to the new end and no page past it, counting every event it read once and missing none of those left', async () => {
     // A catch-up from 30 days back: while it pages, the oldest events reach emnify's 30-day retention
-    // and leave the result. The simulator's clock jumps 15 days once three pages were served, so about
-    // half the events expire between page 3 and page 4; the exporter's clock stays put.
+    // and leave the result. The simulator's clock jumps 15 days once three pages were served (the oldest
+    // page, then newest-first pages 1 and 2), so about half the events expire; the exporter's clock stays put.
     const start = Date.parse('2026-04-01T00:00:00Z');
     let served = () => 0;
     const history = {
@@ -275,18 +275,24 @@ describe('a result that shrinks while paging', () => {
       // About half expired: the result shrank from 10 pages to fewer than 7.
       expect(left).toBeGreaterThan(300);
       expect(left).toBeLessThanOrEqual(600);
-      // Pages 1-3 of the full result, then pages 4 to the new last one: page 4's answer tells the new
-      // x-total-pages, and the client requests nothing past it (packages/client iterateEventPages).
-      expect(eventRequests(sim)).toBe(Math.ceil(left / 100));
+      // The oldest page (100 events, which then expired), then newest first: pages 1-2 of the full result
+      // and pages 3 to the new last one. Page 3's answer tells the new x-total-pages (and a count below
+      // the first: events vanished, so the window is read to its end), and nothing past it is requested.
+      expect(eventRequests(sim)).toBe(1 + Math.ceil(left / 100));
       const metrics = await scrape(exporter.app);
       expect(singleValue(metrics, 'emnify_exporter_poll_success')).toBe(1);
       expect(parseSamples(metrics, 'emnify_exporter_events_deduplicated_total')).toEqual([
         { labels: { origin: 'poll' }, value: 0 },
         { labels: { origin: 'push' }, value: 0 },
       ]);
-      // 300 events of pages 1-3, then the new result from its position 301 on: one count per event read.
+      // Newest first, the expired events were behind every page read, so no event shifted past the
+      // reading: every event left is counted, and the 100 of the oldest page (read before they expired).
       const counted = Object.values(countsFromMetrics(metrics).events).reduce((a, b) => a + b, 0);
-      expect(counted).toBe(left);
+      expect(counted).toBe(left + 100);
+      expect(parseSamples(metrics, 'emnify_exporter_window_checks_total')).toContainEqual({
+        labels: { result: 'fewer_than_known' },
+        value: 1,
+      });
       await exporter.stop();
     });
   });

@@ -19,6 +19,8 @@ import { registerPollMetrics } from './poll';
 import { registerProcessMetrics } from './process';
 import { registerProgressMetrics } from './progress';
 import { registerStateWriteMetrics } from './stateWrites';
+import { registerWindowCheckMetrics } from './windowChecks';
+import { CheckResult } from '../windowCheck';
 
 export interface ExporterMetrics {
   registry: Registry;
@@ -31,6 +33,8 @@ export interface ExporterMetrics {
   pageDone(info: { duplicates: number; newestEventTime?: number }, origin: EventOrigin): void;
   pushReceived(outcome: 'accepted' | 'rejected'): void;
   stateWrite(ok: boolean): void;
+  windowChecked(result: CheckResult): void;
+  clock(aheadMs: number): void;
 }
 
 export function createMetrics(
@@ -46,6 +50,7 @@ export function createMetrics(
   const progress = registerProgressMetrics(registry, ledger);
   const pushes = registerDataStreamerMetrics(registry);
   const stateWrites = registerStateWriteMetrics(registry);
+  const windowChecks = registerWindowCheckMetrics(registry);
   registerBuildInfo(registry, options.version);
   registerProcessMetrics(registry);
 
@@ -66,5 +71,7 @@ export function createMetrics(
     },
     pushReceived: pushes.pushReceived,
     stateWrite: stateWrites.stateWrite,
+    windowChecked: windowChecks.checked,
+    clock: windowChecks.clock,
   };
 }
