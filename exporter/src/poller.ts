@@ -25,15 +25,7 @@ import {
 } from '@emnify-events/client';
 import { Ledger, floorSecond } from './ledger';
 import { Logger } from './logger';
-import {
-  CheckResult,
-  NEWEST_FIRST,
-  OLDEST_FIRST,
-  WindowKnowledge,
-  shortenedUntil,
-  unseenAbove,
-  unseenBelow,
-} from './windowCheck';
+import { CheckResult, NEWEST_FIRST, OLDEST_FIRST, WindowKnowledge, shortenedUntil } from './windowCheck';
 
 export interface PollerOptions {
   pollIntervalMs: number;
@@ -68,18 +60,6 @@ export class ClockBehindError extends Error {
 
 /** Shortenings of a window whose reading reached its bound (PagingLimitError) before the poll gives up. */
 const MAX_SHORTENINGS = 3;
-/** Extra readings of a window whose count still differs after its first reading. */
-const MAX_HUNTS = 3;
-
-/** One reading of a window's pages newest first, as far as it got. */
-interface Position {
-  /** The last page read (its number), its answer's count, and its last (oldest) event. */
-  number: number;
-  total: number;
-  totalPages: number;
-  full: boolean;
-  last?: EventPage['events'][number];
-}
 
 export class Poller {
   private readonly now: () => number;
@@ -281,7 +261,7 @@ export class Poller {
         ingested = true;
       }
       try {
-        await this.readNewestFirst(knowledge, signal, count);
+        await this.readNewestFirst(knowledge, oldest, signal, count);
         return until;
       } catch (err) {
         const shorter = shortenedUntil(watermark, until, 2, 1);
@@ -304,146 +284,173 @@ export class Poller {
   }
 
   /**
-   * The check's reading of one window, newest first. Throws PagingLimitError (maxEvents) when the window
-   * keeps growing past its bound: known events plus twice `--poll.max-window-events` (the caller shortens it).
+   * The check's reading of one window, newest first, until its count agrees:
+   *
+   * 1. The pages that hold as many events as the count exceeds the known ones (the new events, if they
+   *    are the newest), in parallel.
+   * 2. If the count still differs: the part of the window below what was read, as a window of its own
+   *    (`[from, s]`, s two seconds above the oldest event read, so it covers everything below it whatever
+   *    the API does at its edges): newest first, one page at a time, until its own count agrees. Late
+   *    events inside the overlap are found there, without reading the overlap above them.
+   * 3. If the window's count still differs, or changed while it was read (events came while paging):
+   *    its pages again from the newest, one at a time, until the newest answer's count agrees.
+   * 4. Still not: every page of the window, once more. Then the window is completed all the same
+   *    ('unresolved'; only events that came during this poll can be missing, and the next poll's check
+   *    covers them while they are inside its overlap).
+   *
+   * Throws PagingLimitError when the reading exceeds its bound: the known events plus twice
+   * `--poll.max-window-events` and a page (the caller shortens the window).
    */
   private async readNewestFirst(
     knowledge: WindowKnowledge,
+    oldest: EventPage,
     signal: AbortSignal,
     count: (n: number) => void
   ): Promise<void> {
-    const query: EventQuery = {
-      filter: this.filter(knowledge.from, knowledge.until),
+    const queryOf = (k: WindowKnowledge): EventQuery => ({
+      filter: this.filter(k.from, k.until),
       perPage: this.options.pageSize,
       sort: NEWEST_FIRST,
-    };
-    let budget = knowledge.known + 2 * this.options.maxWindowEvents + this.options.pageSize;
+    });
+    const bound = knowledge.known + 2 * this.options.maxWindowEvents + this.options.pageSize;
+    let budget = bound;
     let perPage = this.options.pageSize;
-    let position: Position | undefined;
-    const take = (page: EventPage) => {
-      knowledge.add(page.events);
-      knowledge.total(page.paging.totalCount);
-      knowledge.refusedOn(page.requestedPage, page.skipped);
+    let pagesRead = 0;
+    /** The oldest event read newest first in the window (where the part below begins). */
+    let oldestRead: number | undefined;
+    /** The window's newest-first reading: the last page read and how many pages it has. */
+    let last: { number: number; totalPages: number } | undefined;
+    const take = (page: EventPage, knowledges: WindowKnowledge[]) => {
+      for (const k of knowledges) {
+        k.add(page.events);
+      }
+      knowledges[0].total(page.paging.totalCount);
+      knowledges[0].refusedOn(page.requestedPage, page.skipped);
       this.ingest(page, count);
       perPage = Math.max(1, page.paging.perPage);
       budget -= page.events.length + page.skipped;
-      position = {
-        number: page.requestedPage,
-        total: page.paging.totalCount,
-        totalPages: page.paging.totalPages,
-        full: page.events.length + page.skipped >= perPage,
-        last: page.events[page.events.length - 1],
-      };
+      pagesRead++;
+      for (const e of page.events) {
+        oldestRead = oldestRead === undefined ? e.time : Math.min(oldestRead, e.time);
+      }
     };
     /**
-     * Reads pages from `startPage` (or `first` on), stopping when `enough` says so after a page. `planned`:
-     * `maxPages` is the number of pages wanted (reaching it ends the reading); otherwise only the budget
-     * bounds the reading, and reaching it throws.
+     * Reads the newest-first pages of `k`'s window from `startPage` (or `first` on), the events going to
+     * `k` and `also`, stopping when `enough` says so after a page or at `maxPages` pages.
      */
     const read = async (
+      k: WindowKnowledge,
+      also: WindowKnowledge[],
       options: { startPage?: number; first?: EventPage; maxPages?: number; concurrency: number },
       enough: () => boolean
     ): Promise<void> => {
-      const planned = options.maxPages !== undefined;
       const boundPages = Math.ceil(Math.max(budget, 0) / perPage) + 1;
       if (budget <= 0) {
         throw new PagingLimitError('/api/v1/event', {
           limit: 'maxEvents',
-          bound: knowledge.known + 2 * this.options.maxWindowEvents + this.options.pageSize,
-          pagesRead: position?.number ?? 0,
-          eventsRead: knowledge.known,
-          totalPages: position?.totalPages ?? 0,
-          totalCount: position?.total ?? 0,
+          bound,
+          pagesRead,
+          eventsRead: bound - budget,
+          totalPages: last?.totalPages ?? 0,
+          totalCount: 0,
         });
       }
+      const planned = options.maxPages !== undefined && options.maxPages < boundPages;
       try {
-        for await (const page of this.client.iterateEventPages(query, {
+        for await (const page of this.client.iterateEventPages(queryOf(k), {
           startPage: options.startPage,
           firstPage: options.first,
-          maxPages: Math.min(options.maxPages ?? boundPages, boundPages),
+          maxPages: planned ? options.maxPages : boundPages,
           maxEvents: budget,
           concurrency: options.concurrency,
           signal,
         })) {
           if (page !== options.first) {
-            take(page);
+            take(page, [k, ...also]);
+          }
+          if (k === knowledge) {
+            last = { number: page.requestedPage, totalPages: page.paging.totalPages };
           }
           if (enough()) {
             return;
           }
         }
       } catch (err) {
-        if (!(planned && err instanceof PagingLimitError && err.limit === 'maxPages' && err.bound < boundPages)) {
+        if (!(planned && err instanceof PagingLimitError && err.limit === 'maxPages')) {
           throw err;
         }
         // The pages asked for were read; the window has more.
       }
     };
+    const agreed = (k: WindowKnowledge) => !k.shrank && k.unseen <= 0;
+    const done = (result: CheckResult) => this.hooks.onCheck?.(result);
 
     let first: EventPage | undefined;
     if (!knowledge.hasTotal) {
       // A shortened window: its own first page tells its count.
-      first = await this.client.getEventPage({ ...query, page: 1 }, signal);
-      take(first);
+      first = await this.client.getEventPage({ ...queryOf(knowledge), page: 1 }, signal);
+      take(first, [knowledge]);
+      last = { number: 1, totalPages: first.paging.totalPages };
     }
-    if (knowledge.unseen <= 0) {
-      this.hooks.onCheck?.(knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known');
-      return;
+    if (agreed(knowledge)) {
+      return done(knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known');
     }
-    // The pages that hold the unseen events if they are the newest.
-    const pages = (first ? 1 : 0) + Math.ceil(knowledge.unseen / perPage);
-    const agreed = () => !knowledge.shrank && knowledge.unseen <= 0;
-    await read({ first, maxPages: pages, concurrency: this.options.pageConcurrency }, agreed);
-    if (!position) {
-      throw new EmnifyError('EMNIFY_RESPONSE_SHAPE', 'The emnify API answered no page for a poll window.');
+    // 1. The pages that hold the unseen events if they are the newest.
+    if (!knowledge.shrank) {
+      const pages = (first ? 1 : 0) + Math.ceil(knowledge.unseen / perPage);
+      await read(knowledge, [], { first, maxPages: pages, concurrency: this.options.pageConcurrency }, () =>
+        agreed(knowledge)
+      );
+      if (agreed(knowledge)) {
+        return done(knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known');
+      }
     }
     if (knowledge.shrank) {
-      // Events vanished while paging (retention, at the oldest end): counts prove nothing now; read to
-      // the end. Newest first, the vanished events were behind every page read, so none shifted.
-      const last: Position = position;
-      if (last.full && last.number < last.totalPages) {
-        await read({ startPage: last.number + 1, concurrency: 1 }, () => false);
+      // Events vanished while paging (retention, at the oldest end): counts prove nothing now; read to the
+      // end. Newest first, the vanished events were behind every page read, so none shifted past the reading.
+      if (last && last.number < last.totalPages) {
+        await read(knowledge, [], { startPage: last.number + 1, concurrency: 1 }, () => false);
       }
-      this.hooks.onCheck?.('fewer_than_known');
-      return;
+      return done('fewer_than_known');
     }
-    if (knowledge.unseen <= 0) {
-      this.hooks.onCheck?.(knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known');
-      return;
-    }
-    // Late events inside the overlap (below what was read), or events added while paging (above it).
-    let deepest: Position = position;
-    for (let hunt = 0; hunt < MAX_HUNTS && knowledge.unseen > 0; hunt++) {
-      const below = deepest.full && deepest.number < deepest.totalPages ? unseenBelow(knowledge, deepest, perPage) : 0;
-      if (below > 0) {
-        await read({ startPage: deepest.number + 1, concurrency: 1 }, () => {
-          deepest = position!;
-          return knowledge.unseen <= 0 || !deepest.full || unseenBelow(knowledge, deepest, perPage) <= 0;
-        });
-      } else {
-        const bottom = deepest.number;
-        await read(
-          { startPage: 1, concurrency: 1 },
-          () => knowledge.unseen <= 0 || position!.number >= bottom || unseenAbove(knowledge, position!, perPage) <= 0
-        );
-        if (position!.number > deepest.number) {
-          deepest = position!;
-        }
+    // 2. The part below what was read, as a window of its own with its own count.
+    let belowKnown = false;
+    if (oldestRead !== undefined) {
+      const s = floorSecond(oldestRead) + 2000;
+      if (s > knowledge.from + 1000 && s < knowledge.until) {
+        const below = new WindowKnowledge(knowledge.from, s, this.ledger);
+        below.add(oldest.events.filter((e) => e.time < s));
+        await read(below, [knowledge], { startPage: 1, concurrency: 1 }, () => below.shrank || below.unseen <= 0);
+        belowKnown = agreed(below);
       }
     }
-    const unseen = knowledge.unseen;
-    const result: CheckResult = unseen === 0 ? 'read_more' : unseen < 0 ? 'fewer_than_known' : 'unresolved';
-    if (result === 'unresolved') {
-      this.logger.warn(
-        'the API still counts events in the window that no page showed; completing it (the next poll checks the overlap again)',
-        {
-          from: new Date(knowledge.from).toISOString(),
-          until: new Date(knowledge.until).toISOString(),
-          unseen,
-        }
-      );
+    // 3. With a count that never changed while it was read, the pages read held every event above the
+    //    part below, which is known: the window is, once its count agrees. Otherwise (events came while
+    //    paging, so pages may have shifted) its newest answers must agree.
+    if (belowKnown && !knowledge.changed && agreed(knowledge)) {
+      return done('read_more');
     }
-    this.hooks.onCheck?.(result);
+    const pagesSoFar = last?.number ?? 1;
+    await read(knowledge, [], { startPage: 1, maxPages: pagesSoFar + 1, concurrency: 1 }, () => agreed(knowledge));
+    if (!agreed(knowledge)) {
+      // 4. Every page once more.
+      await read(knowledge, [], { startPage: 1, concurrency: 1 }, () => agreed(knowledge));
+    }
+    if (knowledge.shrank || knowledge.unseen < 0) {
+      return done('fewer_than_known');
+    }
+    if (knowledge.unseen === 0) {
+      return done('read_more');
+    }
+    this.logger.warn(
+      'the API still counts events in the window that no page showed (events that came during this poll); completing it, the next poll checks its overlap again',
+      {
+        from: new Date(knowledge.from).toISOString(),
+        until: new Date(knowledge.until).toISOString(),
+        unseen: knowledge.unseen,
+      }
+    );
+    done('unresolved');
   }
 
   /** Polls now and then every interval, until stop(). */

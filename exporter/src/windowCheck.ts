@@ -40,10 +40,6 @@ export type CheckResult =
 
 export const CHECK_RESULTS: readonly CheckResult[] = ['agreed', 'read_more', 'fewer_than_known', 'unresolved'];
 
-/** Whether event a comes after (is older than) the key (time, id) when the window is read newest first. */
-const olderThan = (time: number, id: number, keyTime: number, keyId: number): boolean =>
-  time < keyTime || (time === keyTime && id < keyId);
-
 /** What is known of the events one window holds. */
 export class WindowKnowledge {
   /** Ids a poll returned before this window, with a time certainly inside it. */
@@ -102,11 +98,17 @@ export class WindowKnowledge {
    * counts prove nothing, and the window is read to its end (`shrank`).
    */
   total(count: number): void {
-    if (this.newestTotal !== undefined && count < this.newestTotal) {
-      this.shrank = true;
+    if (this.newestTotal !== undefined && count !== this.newestTotal) {
+      this.changed = true;
+      if (count < this.newestTotal) {
+        this.shrank = true;
+      }
     }
     this.newestTotal = Math.max(this.newestTotal ?? 0, count);
   }
+
+  /** Whether the answers counted different numbers of events (events came or went while it was read). */
+  changed = false;
 
   /** Whether an answer counted fewer events than an earlier one: events vanished while the window was read. */
   shrank = false;
@@ -127,50 +129,6 @@ export class WindowKnowledge {
   get unseen(): number {
     return (this.newestTotal ?? 0) - this.known;
   }
-
-  /** Known events that come after (time, id) in newest-first order. */
-  knownOlderThan(time: number, id: number): number {
-    let n = 0;
-    for (const [polledId, t] of this.ids.polledIds()) {
-      if (this.inside(t) && !this.returned.has(polledId) && olderThan(t, polledId, time, id)) {
-        n++;
-      }
-    }
-    for (const [returnedId, t] of this.returned) {
-      if (olderThan(t, returnedId, time, id)) {
-        n++;
-      }
-    }
-    return n;
-  }
-}
-
-/**
- * Unseen events below a page read newest first: the API answered page `page` (full, `perPage` items)
- * when it counted `total`, so `total - page × perPage` events come after its last event (`last`); those we
- * know are not unseen. A hint of where to read on, not a proof (the check's count is the proof).
- */
-export function unseenBelow(
-  knowledge: WindowKnowledge,
-  page: { number: number; total: number; last?: EmnifyEvent },
-  perPage: number
-): number {
-  if (!page.last) {
-    return 0;
-  }
-  return page.total - page.number * perPage - knowledge.knownOlderThan(page.last.time, page.last.id);
-}
-
-/** Unseen events above the end of page `number` (read newest first): positions before it minus the known ones. */
-export function unseenAbove(
-  knowledge: WindowKnowledge,
-  page: { number: number; last?: EmnifyEvent },
-  perPage: number
-): number {
-  if (!page.last) {
-    return 0;
-  }
-  return page.number * perPage - (knowledge.known - knowledge.knownOlderThan(page.last.time, page.last.id));
 }
 
 /**
