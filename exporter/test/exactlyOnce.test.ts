@@ -8,48 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmnifyClientOptions } from '@emnify-events/client';
-import { RunningSimulator, SimulatorOptions, startSimulator } from '@emnify-events/simulator';
-import { loadConfig } from '../src/config';
-import { Exporter, createExporter } from '../src/exporter';
-import { silentLogger } from '../src/logger';
-import { countsFromMetrics, scrape, truthAsCounts } from './helpers';
+import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { Exporter } from '../src/exporter';
+import { countsFromMetrics, exporterFor, scrape, truthAsCounts, withSimulator } from './helpers';
 import { parseSamples, singleValue } from './metricsText';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const T0 = Date.parse('2026-01-10T12:00:00Z');
-
-/** An exporter against `sim`, its state in `dir`, on the clock `now`; `args` are the case's own settings. */
-function exporterFor(
-  sim: RunningSimulator,
-  dir: string,
-  now: () => number,
-  args: string[],
-  client: Partial<EmnifyClientOptions> = {}
-): Exporter {
-  return createExporter(
-    loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), ...args], {
-      EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-    }),
-    { logger: silentLogger, now, client: { rateLimiter: null, ...client } }
-  );
-}
-
-/** Runs `test` against a simulator of its own, with a state directory of its own; removes both after. */
-async function withSimulator(
-  options: SimulatorOptions,
-  test: (sim: RunningSimulator, dir: string) => Promise<void>
-): Promise<void> {
-  const sim = await startSimulator({ port: 0, ...options });
-  const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-test-'));
-  try {
-    await test(sim, dir);
-  } finally {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const eventRequests = (sim: RunningSimulator) => sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
 
