@@ -210,6 +210,55 @@ describe('state journal', () => {
     expect(plain(reload(path).state).events).toEqual([[key, 8]]);
   });
 
+  it('version 3 keeps which ids only a push showed and where ids were forgotten; over a base of version 2 no id counts as polled', () => {
+    const path = newPath();
+    const key = labelKey(['Update location', 'INFO', 'Network', 'DE', 'Telekom']);
+    const o = open(path);
+    o.journal.append({ ids: [[1, T0]], events: new Map([[key, 1]]) });
+    o.journal.append({ ids: [[2, T0 + 1000]], pushed: true, events: new Map([[key, 1]]) });
+    o.journal.append({ ids: [[3, T0 + 2000]], pushed: true, events: new Map([[key, 1]]) });
+    o.journal.append({ polled: [3] });
+    o.journal.append({ watermark: T0 + 60_000, prune: T0 - 31_000 });
+    o.journal.close();
+    const replayed = reload(path).state;
+    expect({ push: replayed.pushIds, forgotten: replayed.forgottenBelow }).toEqual({
+      push: [2],
+      forgotten: T0 - 31_000,
+    });
+    // Compacted into the base (version 3) and loaded again: the same.
+    const again = open(path);
+    again.journal.compact(again.state);
+    again.journal.close();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      version: 3,
+      push_ids: [2],
+      forgotten_below: T0 - 31_000,
+    });
+    expect(reload(path).state).toMatchObject({ pushIds: [2], forgottenBelow: T0 - 31_000 });
+
+    // A version 2 base with a journal: its ids, and the journal's (whatever they say), are push-only.
+    const v2 = newPath();
+    writeFileSync(
+      v2,
+      JSON.stringify({
+        version: 2,
+        seq: 0,
+        watermark: T0,
+        ids: [[10, T0 - 1000]],
+        events: [],
+        volume: [],
+        late_events: 0,
+      })
+    );
+    writeFileSync(`${v2}.journal`, `${JSON.stringify({ seq: 1, ids: [[11, T0]], polled: [10] })}\n`);
+    const legacy = reload(v2).state;
+    expect({ ids: legacy.ids.map(([id]) => id).sort(), push: legacy.pushIds?.sort() }).toEqual({
+      ids: [10, 11],
+      push: [10, 11],
+    });
+    expect(legacy.forgottenBelow).toBeUndefined();
+  });
+
   it('the exporter starts from a version 1 state file: counters continue from its values', async () => {
     const path = newPath();
     const key = labelKey(['Update location', 'INFO', 'Network', 'DE', 'Telekom']);
