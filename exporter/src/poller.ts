@@ -298,8 +298,9 @@ export class Poller {
    *    ('unresolved'; only events that came during this poll can be missing, and the next poll's check
    *    covers them while they are inside its overlap).
    *
-   * Throws PagingLimitError when the reading exceeds its bound: the known events plus twice
-   * `--poll.max-window-events` and a page (the caller shortens the window).
+   * Throws PagingLimitError when the reading exceeds its bound (the caller shortens the window): three
+   * times the known events plus `--poll.max-window-events`, and two pages. Steps 1-4 read the window at
+   * most three times over, so only a window that keeps growing while it is read reaches it.
    */
   private async readNewestFirst(
     knowledge: WindowKnowledge,
@@ -312,7 +313,7 @@ export class Poller {
       perPage: this.options.pageSize,
       sort: NEWEST_FIRST,
     });
-    const bound = knowledge.known + 2 * this.options.maxWindowEvents + this.options.pageSize;
+    const bound = 3 * (knowledge.known + this.options.maxWindowEvents) + 2 * this.options.pageSize;
     let budget = bound;
     let perPage = this.options.pageSize;
     let pagesRead = 0;

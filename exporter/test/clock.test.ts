@@ -35,81 +35,97 @@ function recordingLogger(): { lines: Array<Record<string, unknown>>; logger: Ret
 
 const truthUpTo = (sim: RunningSimulator, until: number) => truthAsCounts(sim.truth({ until: until + 999 }));
 
+interface JumpingClock {
+  sim: RunningSimulator;
+  exporter: Exporter;
+  lines: Array<Record<string, unknown>>;
+  /** `n` polls, 30 s of true time apart. */
+  polls(n: number): Promise<void>;
+  /** Sets the exporter's clock `offsetMs` away from the true time. */
+  jump(offsetMs: number): void;
+  /** The true time. */
+  now(): number;
+}
+
+/** A live fleet of 3 events/s from `start` on, and an exporter (backfill 0 s) whose clock can jump. */
+async function withJumpingClock(seed: number, start: number, test: (run: JumpingClock) => Promise<void>) {
+  let simNow = start;
+  let offset = 0;
+  const live = { seed, historyEvents: 0, eventsPerSecond: 3, lateFraction: 0, now: () => simNow };
+  await withSimulator(live, async (sim, dir) => {
+    const { lines, logger } = recordingLogger();
+    const exporter = exporterFor(sim, dir, () => simNow + offset, ['--backfill', '0s'], {}, { logger });
+    const polls = async (n: number) => {
+      for (let poll = 0; poll < n; poll++) {
+        simNow += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+    };
+    try {
+      await test({ sim, exporter, lines, polls, jump: (ms) => (offset = ms), now: () => simNow });
+    } finally {
+      await exporter.stop();
+    }
+  });
+}
+
 describe('the exporter clock jumps', () => {
   it('back by an hour: polls wait and say why (poll_success 0, the metric, the log, /-/ready), then count every event once', async () => {
-    let simNow = Date.parse('2026-07-01T10:00:00Z');
-    let offset = 0;
-    const live = { seed: 51, historyEvents: 0, eventsPerSecond: 3, lateFraction: 0, now: () => simNow };
-    await withSimulator(live, async (sim, dir) => {
-      const { lines, logger } = recordingLogger();
-      const exporter = exporterFor(sim, dir, () => simNow + offset, ['--backfill', '0s'], {}, { logger });
-      for (let poll = 0; poll < 4; poll++) {
-        simNow += 30 * SECOND;
-        await exporter.poller.pollOnce();
+    await withJumpingClock(
+      51,
+      Date.parse('2026-07-01T10:00:00Z'),
+      async ({ sim, exporter, lines, polls, jump, now }) => {
+        await polls(4);
+        // Watermark 10:01:50 (10:02:00 minus the 10 s settle).
+        expect(exporter.ledger.watermark).toBe(Date.parse('2026-07-01T10:01:50Z'));
+        jump(-HOUR);
+        await polls(3);
+        // Clock 09:03:30; now - settle = 09:03:20: the watermark is 58 min 30 s ahead. Moving it back to
+        // the ids remembered (the overlap before the newest event, about 10:01:50) is still ahead: wait.
+        let text = (await get(exporter, '/metrics')).text;
+        expect(singleValue(text, 'emnify_exporter_poll_success')).toBe(0);
+        expect(singleValue(text, 'emnify_exporter_watermark_ahead_seconds')).toBe(3510);
+        const ready = await get(exporter, '/-/ready');
+        expect(ready.status).toBe(503);
+        expect(ready.text).toContain(
+          'Not ready: the watermark 2026-07-01T10:01:50.000Z is 3510 s ahead of the clock (now - settle = 2026-07-01T09:03:20.000Z)'
+        );
+        expect(lines.filter((l) => l.msg === 'poll waits for the clock')).toHaveLength(3);
+        // Nothing was lost meanwhile: the clock is put right, and every event since is counted once.
+        jump(0);
+        await polls(1);
+        text = (await get(exporter, '/metrics')).text;
+        expect(singleValue(text, 'emnify_exporter_poll_success')).toBe(1);
+        expect(singleValue(text, 'emnify_exporter_watermark_ahead_seconds')).toBe(0);
+        expect((await get(exporter, '/-/ready')).status).toBe(200);
+        expect(countsFromMetrics(text)).toEqual(truthUpTo(sim, now() - 10 * SECOND));
+        expect(sim.truth().total).toBeGreaterThan(600);
       }
-      // Watermark 10:01:50 (10:02:00 minus the 10 s settle).
-      expect(exporter.ledger.watermark).toBe(Date.parse('2026-07-01T10:01:50Z'));
-      offset = -HOUR;
-      for (let poll = 0; poll < 3; poll++) {
-        simNow += 30 * SECOND;
-        await exporter.poller.pollOnce();
-      }
-      // Clock 09:03:30; now - settle = 09:03:20: the watermark is 58 min 30 s ahead. Moving it back to
-      // the ids remembered (the overlap before the newest event, about 10:01:50) is still ahead: wait.
-      let text = (await get(exporter, '/metrics')).text;
-      expect(singleValue(text, 'emnify_exporter_poll_success')).toBe(0);
-      expect(singleValue(text, 'emnify_exporter_watermark_ahead_seconds')).toBe(3510);
-      const ready = await get(exporter, '/-/ready');
-      expect(ready.status).toBe(503);
-      expect(ready.text).toContain(
-        'Not ready: the watermark 2026-07-01T10:01:50.000Z is 3510 s ahead of the clock (now - settle = 2026-07-01T09:03:20.000Z)'
-      );
-      expect(lines.filter((l) => l.msg === 'poll waits for the clock')).toHaveLength(3);
-      // Nothing was lost meanwhile: the clock is put right, and every event since is counted once.
-      offset = 0;
-      simNow += 30 * SECOND;
-      await exporter.poller.pollOnce();
-      text = (await get(exporter, '/metrics')).text;
-      expect(singleValue(text, 'emnify_exporter_poll_success')).toBe(1);
-      expect(singleValue(text, 'emnify_exporter_watermark_ahead_seconds')).toBe(0);
-      expect((await get(exporter, '/-/ready')).status).toBe(200);
-      expect(countsFromMetrics(text)).toEqual(truthUpTo(sim, simNow - 10 * SECOND));
-      expect(sim.truth().total).toBeGreaterThan(600);
-      await exporter.stop();
-    });
+    );
   });
 
   it('ahead by a day and back: the watermark moves back to where the remembered ids begin; no event lost or counted twice', async () => {
-    let simNow = Date.parse('2026-07-02T10:00:00Z');
-    let offset = 0;
-    const live = { seed: 52, historyEvents: 0, eventsPerSecond: 3, lateFraction: 0, now: () => simNow };
-    await withSimulator(live, async (sim, dir) => {
-      const { lines, logger } = recordingLogger();
-      const exporter = exporterFor(sim, dir, () => simNow + offset, ['--backfill', '0s'], {}, { logger });
-      for (let poll = 0; poll < 4; poll++) {
-        simNow += 30 * SECOND;
-        await exporter.poller.pollOnce();
+    await withJumpingClock(
+      52,
+      Date.parse('2026-07-02T10:00:00Z'),
+      async ({ sim, exporter, lines, polls, jump, now }) => {
+        await polls(4);
+        jump(DAY);
+        await polls(4);
+        // The windows ran a day ahead: the events of the last 2 minutes lie before them, uncounted so far.
+        expect(exporter.ledger.watermark).toBe(Date.parse('2026-07-03T10:03:50Z'));
+        const counted = [...exporter.ledger.counts.events.values()].reduce((a, b) => a + b, 0);
+        expect(counted).toBeLessThan(sim.truth().total - 200);
+        jump(0);
+        await polls(1);
+        const moved = lines.find((l) => String(l.msg).startsWith('the watermark was ahead of the clock'));
+        expect(moved).toMatchObject({ level: 'warn', watermark: '2026-07-03T10:03:50.000Z' });
+        const text = (await get(exporter, '/metrics')).text;
+        expect(singleValue(text, 'emnify_exporter_poll_success')).toBe(1);
+        expect(exporter.ledger.watermark).toBe(now() - 10 * SECOND);
+        expect(countsFromMetrics(text)).toEqual(truthUpTo(sim, now() - 10 * SECOND));
       }
-      offset = DAY;
-      for (let poll = 0; poll < 4; poll++) {
-        simNow += 30 * SECOND;
-        await exporter.poller.pollOnce();
-      }
-      // The windows ran a day ahead: the events of the last 2 minutes lie before them, uncounted so far.
-      expect(exporter.ledger.watermark).toBe(Date.parse('2026-07-03T10:03:50Z'));
-      const counted = () => [...exporter.ledger.counts.events.values()].reduce((a, b) => a + b, 0);
-      expect(counted()).toBeLessThan(sim.truth().total - 200);
-      offset = 0;
-      simNow += 30 * SECOND;
-      await exporter.poller.pollOnce();
-      const moved = lines.find((l) => String(l.msg).startsWith('the watermark was ahead of the clock'));
-      expect(moved).toMatchObject({ level: 'warn', watermark: '2026-07-03T10:03:50.000Z' });
-      const text = (await get(exporter, '/metrics')).text;
-      expect(singleValue(text, 'emnify_exporter_poll_success')).toBe(1);
-      expect(exporter.ledger.watermark).toBe(simNow - 10 * SECOND);
-      expect(countsFromMetrics(text)).toEqual(truthUpTo(sim, simNow - 10 * SECOND));
-      await exporter.stop();
-    });
+    );
   });
 
   it('a state file whose watermark is a day ahead: moved back at the first poll, every event after its ids counted once', async () => {

@@ -148,6 +148,13 @@ describe('catching up a backlog', () => {
       // 3000 events at 100 per page are 30 pages; windows of at most 1000 events add a few first pages.
       expect(eventRequests(sim)).toBeGreaterThanOrEqual(30);
       expect(eventRequests(sim)).toBeLessThanOrEqual(40);
+      // At the floor: pages + at most one request per window (each window's oldest page).
+      const windows = parseSamples(await scrape(exporter.app), 'emnify_exporter_window_checks_total').reduce(
+        (sum, s) => sum + s.value,
+        0
+      );
+      expect(windows).toBeGreaterThanOrEqual(3);
+      expect(eventRequests(sim)).toBeLessThanOrEqual(30 + windows);
       const metrics = await scrape(exporter.app);
       expect(singleValue(metrics, 'emnify_exporter_remembered_event_ids')).toBeLessThanOrEqual(1000);
       // Read up to 2026-02-01T00:00:00 - 10 s settle.

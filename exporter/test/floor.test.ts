@@ -57,31 +57,6 @@ describe('a poll requests the pages of its new events and one more', () => {
       await exporter.stop();
     });
   });
-
-  it('catches up a sparse 29-day backlog in requests = pages + at most one per window', async () => {
-    const now = Date.parse('2026-02-01T00:00:00Z');
-    const history = { seed: 4, historyMs: 29 * 24 * 60 * MINUTE, historyEvents: 3000, eventsPerSecond: 0 };
-    await withSimulator({ ...history, now: () => now }, async (sim, dir) => {
-      const exporter = exporterFor(sim, dir, () => now, [
-        '--backfill',
-        '30d',
-        '--poll.max-window',
-        '30d',
-        '--poll.max-window-events',
-        '1000',
-        '--poll.page-size',
-        '100',
-      ]);
-      await exporter.poller.pollOnce();
-      const windows = Object.values(await checks(exporter)).reduce((a, b) => a + b, 0);
-      // 3000 events at 100 per page: 30 pages; windows of about 1000 events past the watermark.
-      expect(windows).toBeGreaterThanOrEqual(3);
-      expect(eventRequests(sim)).toBeGreaterThanOrEqual(30);
-      expect(eventRequests(sim)).toBeLessThanOrEqual(30 + windows);
-      expect(countsFromMetrics(await scrape(exporter.app))).toEqual(truthAsCounts(sim.truth()));
-      await exporter.stop();
-    });
-  });
 });
 
 describe('the count check', () => {

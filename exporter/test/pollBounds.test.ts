@@ -60,7 +60,7 @@ describe('a page list that never ends', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ends the poll at the window bound (known + 2 × max-window-events + a page), shortened 3 times, then fails naming it', async () => {
+  it('ends the poll at the window bound (3 × (known + max-window-events) + 2 pages), shortened 3 times, then fails naming it', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const exporter = createExporter(
       loadConfig(
@@ -89,10 +89,10 @@ describe('a page list that never ends', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const metrics = await scrape(exporter.app);
     expect(singleValue(metrics, 'emnify_exporter_poll_success')).toBe(0);
-    // The oldest page (100 events), then four readings of at most 2 × 1000 + 100 events (plus, for each
-    // shortened window, its own first page): the first and three shortened windows.
-    expect(singleValue(metrics, 'emnify_exporter_remembered_event_ids')).toBeLessThanOrEqual(100 + 4 * 2300);
-    expect(requests).toBeLessThanOrEqual(1 + 4 * 23);
+    // The oldest page (100 events), then four readings (the window and three shortened ones) of at most
+    // 3 × (100 known + 1000) + 2 × 100 = 3500 events, plus a shortened window's own first page.
+    expect(singleValue(metrics, 'emnify_exporter_remembered_event_ids')).toBeLessThanOrEqual(100 + 4 * 3600);
+    expect(requests).toBeLessThanOrEqual(1 + 4 * 36);
     const failed = lines.find((l) => l.msg === 'poll failed; the window is read again next time');
     expect(failed).toMatchObject({ level: 'error', code: 'EMNIFY_PAGING_LIMIT' });
     expect(String(failed?.error)).toMatch(/^Stopped reading \/api\/v1\/event at max(Events|Pages)=\d+/);
