@@ -1,13 +1,14 @@
 /**
  * The exporter's HTTP surface (express app, not listening): landing page, /metrics, health and
- * readiness, and the authenticated Data Streamer push endpoint.
+ * readiness, the authenticated Data Streamer push endpoint, and the events gateway under /api/v1.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { EmnifyEvent, normalizeEvent } from '@emnify-events/client';
-import express, { Express, NextFunction, Request, Response } from 'express';
+import express, { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { Registry } from 'prom-client';
 import { IngestResult, Ledger } from './ledger';
 import { Logger } from './logger';
+import { GATEWAY_PREFIX } from './gateway';
 import { ExporterMetrics } from './metrics';
 import { basicAuth } from './webConfig';
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   logger: Logger;
   isReady: () => boolean;
   dataStreamerToken?: string;
+  /** The events gateway's handler (it checks its own bearer token); undefined when it is off. */
+  gateway?: RequestHandler;
   basicAuthUsers?: Record<string, string>;
   version: string;
 }
@@ -41,9 +44,17 @@ const landing = (version: string, push: boolean) => `<!DOCTYPE html>
 </body></html>
 `;
 
+/** `/api/v1/...` while the gateway is off: 404, saying how to turn it on (no credential to check). */
+const gatewayOff: RequestHandler = (_req, res) => {
+  res.status(404).json({ message: 'The events gateway is off: set EXPORTER_GATEWAY_TOKEN(_FILE) to enable it.' });
+};
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Routes with a credential of their own, mounted before basic auth, which therefore never applies to
+  // them; each answers every request under its prefix itself (exporter/README.md, "Authentication").
+  app.use(GATEWAY_PREFIX, deps.gateway ?? gatewayOff);
   app.use(basicAuth(deps.basicAuthUsers ?? {}));
 
   app.get('/', (_req, res) => {

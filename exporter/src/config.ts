@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseByteSize } from './byteSize';
 import { parseDuration } from './duration';
 import { ConfigError } from './errors';
 import { MODE_FLAGS, SETTINGS, Setting, SettingKey } from './settings';
@@ -39,6 +40,15 @@ export interface ExporterConfig {
   webConfigFile?: string;
   /** Bearer token the Data Streamer must send to POST /datastreamer; the endpoint is off without it. */
   dataStreamerToken?: string;
+  /** The events gateway (`/api/v1/...`); off without a token. */
+  gateway?: {
+    /** Bearer token its clients send. */
+    token: string;
+    /** Bound of its cache, in approximate bytes. */
+    cacheBytes: number;
+    /** How old an answer about time that still changes may be. */
+    maxAgeMs: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -49,6 +59,9 @@ export interface CommandLine {
 }
 
 const settingKeys = Object.keys(SETTINGS) as SettingKey[];
+
+/** The shortest gateway token accepted: 16 characters (a hex token of 64 bits). */
+export const MIN_GATEWAY_TOKEN_LENGTH = 16;
 
 /** `EXPORTER_POLL_INTERVAL (--poll.interval)`: how errors name a setting. */
 export function settingName(key: SettingKey): string {
@@ -202,9 +215,33 @@ export function configFrom(
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new ConfigError(`${name('logLevel')}: "${logLevel}" is not debug, info, warn or error`);
   }
+  const applicationToken = secret('token', 'tokenFile', true)!;
+  const dataStreamerToken = secret('dsToken', 'dsTokenFile', false);
+  const gatewayToken = secret('gatewayToken', 'gatewayTokenFile', false);
+  if (gatewayToken !== undefined) {
+    if (gatewayToken.length < MIN_GATEWAY_TOKEN_LENGTH || /\s/.test(gatewayToken)) {
+      throw new ConfigError(
+        `${name('gatewayToken')}: the gateway token must be at least ${MIN_GATEWAY_TOKEN_LENGTH} characters without blanks (it guards every event of the organisation; e.g. openssl rand -hex 32)`
+      );
+    }
+    if (gatewayToken === applicationToken || gatewayToken === dataStreamerToken) {
+      throw new ConfigError(
+        `${name('gatewayToken')}: must differ from the application token and the Data Streamer token (each is given to someone else)`
+      );
+    }
+  }
+  let cacheBytes: number;
+  try {
+    cacheBytes = parseByteSize(raw('gatewayCacheSize')!);
+  } catch (err) {
+    throw new ConfigError(`${name('gatewayCacheSize')}: ${(err as Error).message}`);
+  }
+  if (cacheBytes < 2 ** 20) {
+    throw new ConfigError(`${name('gatewayCacheSize')}: "${raw('gatewayCacheSize')!}" is below the minimum 1MB`);
+  }
   const config: ExporterConfig = {
     apiUrl: url.toString().replace(/\/+$/, ''),
-    applicationToken: secret('token', 'tokenFile', true)!,
+    applicationToken,
     listen: parseListenAddress(raw('listen')!, name('listen')),
     pollIntervalMs: duration('pollInterval', 1000),
     stateFile: raw('stateFile')!,
@@ -218,7 +255,8 @@ export function configFrom(
     dropLabels: dropLabels as DroppableLabel[],
     eventTypes,
     webConfigFile: raw('webConfig') || undefined,
-    dataStreamerToken: secret('dsToken', 'dsTokenFile', false),
+    dataStreamerToken,
+    gateway: gatewayToken ? { token: gatewayToken, cacheBytes, maxAgeMs: duration('gatewayMaxAge', 1000) } : undefined,
     logLevel: logLevel as ExporterConfig['logLevel'],
   };
   if (config.maxWindowMs <= config.overlapMs) {
@@ -238,11 +276,12 @@ export function loadConfig(
 
 /** The effective configuration for the start-up line and `--config.check`: secrets as whether they are set. */
 export function describeConfig(config: ExporterConfig): Record<string, unknown> {
-  const { applicationToken, dataStreamerToken, ...rest } = config;
+  const { applicationToken, dataStreamerToken, gateway, ...rest } = config;
   return {
     ...rest,
     webConfigFile: rest.webConfigFile ?? null,
     applicationToken: applicationToken ? '<set>' : '<unset>',
     dataStreamerToken: dataStreamerToken ? '<set>' : '<unset>',
+    gateway: gateway ? { ...gateway, token: '<set>' } : null,
   };
 }

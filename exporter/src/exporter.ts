@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { ExporterConfig, settingName } from './config';
 import { emptyCounts } from './counts';
 import { ListenError } from './errors';
+import { Gateway, createGateway } from './gateway';
 import { openState } from './journal';
 import { Ledger } from './ledger';
 import { Logger } from './logger';
@@ -91,7 +92,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
         }
       ),
   });
-  metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION });
+  metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION, gateway: config.gateway });
 
   const client = new EmnifyClient({
     transport: fetchTransport({ baseUrl: config.apiUrl }),
@@ -101,6 +102,21 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     ...deps.client,
   });
   const m = metrics;
+  // The gateway reads through the same client at low priority: one JWT, one budget, the poller first.
+  const gateway: Gateway | undefined =
+    config.gateway && m.gateway
+      ? createGateway({
+          token: config.gateway.token,
+          client: client.share({ priority: 'low', observer: m.gateway.observer }),
+          metrics: m.gateway,
+          logger,
+          now,
+          horizonMs: config.overlapMs + config.settleMs,
+          maxAgeMs: config.gateway.maxAgeMs,
+          cacheBytes: config.gateway.cacheBytes,
+          secrets: () => [config.applicationToken, ...client.secrets()],
+        })
+      : undefined;
   const poller = new Poller(
     client,
     ledger,
@@ -132,6 +148,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     logger,
     isReady: () => poller.ready,
     dataStreamerToken: config.dataStreamerToken,
+    gateway: gateway?.handler,
     basicAuthUsers: webConfig.basicAuthUsers,
     version: VERSION,
   });
@@ -161,12 +178,14 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
             port: address.port,
             tls: !!webConfig.tls,
             basic_auth: Object.keys(webConfig.basicAuthUsers).length > 0,
+            gateway: !!gateway,
           });
           poller.start();
           resolve(address);
         });
       }),
     stop: async () => {
+      gateway?.close();
       await poller.stop();
       try {
         // Everything committed is durable already; this only folds the journal into the base.

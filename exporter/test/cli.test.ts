@@ -149,6 +149,7 @@ describe('exporter command line', () => {
           eventTypes: [],
           webConfigFile: null,
           dataStreamerToken: '<unset>',
+          gateway: null,
           logLevel: 'info',
         },
         state: { file: stateFile, exists: false },

@@ -15,6 +15,7 @@ import { registerDataStreamerMetrics } from './datastreamer';
 import { registerDataVolumeMetrics } from './dataVolume';
 import { registerDedupMetrics } from './dedup';
 import { registerEventMetrics } from './events';
+import { GatewayMetrics, registerGatewayMetrics } from './gateway';
 import { registerPollMetrics } from './poll';
 import { registerProcessMetrics } from './process';
 import { registerProgressMetrics } from './progress';
@@ -31,11 +32,13 @@ export interface ExporterMetrics {
   pageDone(info: { duplicates: number; newestEventTime?: number }, origin: EventOrigin): void;
   pushReceived(outcome: 'accepted' | 'rejected'): void;
   stateWrite(ok: boolean): void;
+  /** The events gateway's metrics; only when it is on. */
+  gateway?: GatewayMetrics;
 }
 
 export function createMetrics(
   ledger: Ledger,
-  options: { dropLabels: DroppableLabel[]; version: string }
+  options: { dropLabels: DroppableLabel[]; version: string; gateway?: { cacheBytes: number } }
 ): ExporterMetrics {
   const registry = new Registry();
   const events = registerEventMetrics(registry, ledger, options.dropLabels);
@@ -46,6 +49,7 @@ export function createMetrics(
   const progress = registerProgressMetrics(registry, ledger);
   const pushes = registerDataStreamerMetrics(registry);
   const stateWrites = registerStateWriteMetrics(registry);
+  const gateway = options.gateway ? registerGatewayMetrics(registry, options.gateway.cacheBytes) : undefined;
   registerBuildInfo(registry, options.version);
   registerProcessMetrics(registry);
 
@@ -66,5 +70,6 @@ export function createMetrics(
     },
     pushReceived: pushes.pushReceived,
     stateWrite: stateWrites.stateWrite,
+    gateway,
   };
 }
