@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: figures and ratios against baselines measured in the same run. Never pass/fail.
-// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|frames|catchup|steady]...   (default: all)
+// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|frames|catchup|steady|gateway]...   (default: all)
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
@@ -644,5 +644,10 @@ if (want('steady')) {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+if (want('gateway')) {
+  section('gateway');
+  const { benchGateway } = await import('./gateway.mjs');
+  await benchGateway({ row, fmt });
 }
 section();

@@ -17,6 +17,7 @@ import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { parse, stringify } from 'yaml';
 import { SETTINGS, loadConfig } from '../exporter/src/config';
 import { Exporter, createExporter } from '../exporter/src/exporter';
+import { DEMO_GATEWAY_TOKEN } from '../exporter/src/gateway';
 import { silentLogger } from '../exporter/src/logger';
 import { toEventQuery } from '../src/query/toEventQuery';
 import { EmnifyQuery, QUERY_FIELDS } from '../src/types';
@@ -270,6 +271,21 @@ describe('docker-compose.yml', () => {
     expect(read('provisioning/datasources/datasources.yml')).toContain(
       'applicationToken: $__file{/run/secrets/emnify_application_token}'
     );
+  });
+
+  it("gives the exporter the events gateway's token as a Docker secret, the public demo one by default", () => {
+    const exporter = compose.services.exporter as { environment: Record<string, string>; secrets: string[] };
+    const secrets = (parse(read('docker-compose.yml')) as { secrets: Record<string, { file: string }> }).secrets;
+    expect(exporter.environment.EXPORTER_GATEWAY_TOKEN_FILE).toBe('/run/secrets/exporter_gateway_token');
+    expect(exporter.secrets).toEqual(['emnify_application_token', 'exporter_gateway_token']);
+    expect(secrets.exporter_gateway_token.file).toBe(
+      '${EXPORTER_GATEWAY_TOKEN_FILE_HOST:-./secrets/demo-gateway-token}'
+    );
+    expect(read('secrets/demo-gateway-token').trim()).toBe(DEMO_GATEWAY_TOKEN);
+    const config = loadConfig(['--gateway.token-file', join(ROOT, 'secrets/demo-gateway-token')], {
+      EMNIFY_APPLICATION_TOKEN_FILE: join(ROOT, 'secrets/demo-application-token'),
+    });
+    expect(config.gateway?.token).toBe(DEMO_GATEWAY_TOKEN);
   });
 
   it('mounts files that exist and uses the ports the code defaults to', () => {

@@ -8,7 +8,7 @@ import { createApp } from './app';
 import { ExporterConfig, settingName } from './config';
 import { emptyCounts } from './counts';
 import { ListenError } from './errors';
-import { Gateway, createGateway } from './gateway';
+import { DEMO_GATEWAY_TOKEN, Gateway, createGateway } from './gateway';
 import { openState } from './journal';
 import { Ledger } from './ledger';
 import { Logger } from './logger';
@@ -117,6 +117,11 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
           secrets: () => [config.applicationToken, ...client.secrets()],
         })
       : undefined;
+  if (config.gateway?.token === DEMO_GATEWAY_TOKEN) {
+    logger.warn(
+      'the events gateway is guarded by the public demo token (secrets/demo-gateway-token): anyone who can reach the exporter can read your events; set a token of your own (EXPORTER_GATEWAY_TOKEN_FILE)'
+    );
+  }
   const poller = new Poller(
     client,
     ledger,

@@ -89,7 +89,8 @@ async function gatewayFor(
   { sim, clock }: Setup,
   extra: string[] = [],
   env: Record<string, string> = { EXPORTER_GATEWAY_TOKEN: TOKEN },
-  client: Record<string, unknown> = { rateLimiter: null }
+  client: Record<string, unknown> = { rateLimiter: null },
+  applicationToken = sim.applicationToken
 ): Promise<RunningGateway> {
   const exporter = createExporter(
     loadConfig(
@@ -102,7 +103,7 @@ async function gatewayFor(
         ':0',
         ...extra,
       ],
-      { EMNIFY_APPLICATION_TOKEN: sim.applicationToken, ...env }
+      { EMNIFY_APPLICATION_TOKEN: applicationToken, ...env }
     ),
     {
       logger: createLogger('debug', [], (line) => logLines.push(line)),
@@ -347,6 +348,35 @@ describe('events gateway: credential, allowlist, methods', () => {
     } finally {
       await guarded.close();
     }
+  });
+
+  it("says when emnify refuses the exporter's own credential, without handing emnify's 401 on as the caller's", async () => {
+    const refused = await gatewayFor(
+      setup,
+      [],
+      { EXPORTER_GATEWAY_TOKEN: TOKEN },
+      { rateLimiter: null },
+      'revoked-app-token-123'
+    );
+    try {
+      for (const path of [
+        '/api/v1/event/type',
+        `/api/v1/event?${range(Date.UTC(2026, 2, 1, 11), Date.UTC(2026, 2, 1, 12))}`,
+      ]) {
+        const answer = await ask(setup, refused.base, path);
+        expect([answer.status, JSON.parse(answer.body)]).toEqual([
+          502,
+          {
+            message:
+              'emnify rejected the application token (401). Check that it is correct, not revoked and not expired; create a new one in the emnify Portal if needed. Note: 3 failed attempts lock authentication for 5 minutes.',
+          },
+        ]);
+        expect(answer.body).not.toContain('revoked-app-token-123');
+      }
+    } finally {
+      await refused.close();
+    }
+    expect(logLines.join('\n')).not.toContain('revoked-app-token-123');
   });
 
   it('logs no credential', () => {

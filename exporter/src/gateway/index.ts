@@ -12,18 +12,20 @@ import { EmnifyClient, EmnifyError, EventScope, HttpResponse, redactSecrets } fr
 import type { Request, RequestHandler, Response } from 'express';
 import { Logger } from '../logger';
 import { GatewayMetrics } from '../metrics/gateway';
-import { ListPage, ListRequestEcho } from './answer';
 import { AsIsReader } from './asIs';
 import { hasBearer } from './bearer';
 import { ByteLruCache } from './byteCache';
 import { CACHE_KINDS, CacheKind } from './cacheKinds';
-import { ListParams, planList } from './listRequest';
+import { ListParams, ListPlan, planList } from './listRequest';
 import { SlicedLists } from './lists';
 import { OTHER_ROUTE, matchRoute } from './routes';
 import { NotSliceable, SliceStore } from './sliceStore';
 
 /** Where the gateway is mounted: emnify's own API prefix, so a client pointed at the exporter works unchanged. */
 export const GATEWAY_PREFIX = '/api/v1';
+
+/** The public token of the demo stack (secrets/demo-gateway-token): the exporter warns when it guards a gateway. */
+export const DEMO_GATEWAY_TOKEN = 'emnify-events-demo-gateway-token';
 
 /** How long one reading from emnify may take, waiting for the budget included, before the gateway gives up (503). */
 export const UPSTREAM_DEADLINE_MS = 25_000;
@@ -92,6 +94,18 @@ const badId = (id: string) =>
 /** `<https://cdn.emnify.net/api/v1/...>` → `<origin/api/v1/...>`: links lead back to the gateway. */
 function relink(link: string, origin: string): string {
   return link.replace(/<[a-z][a-z0-9+.-]*:\/\/[^/>]*/gi, `<${origin}`);
+}
+
+/**
+ * The request's path (raw: not decoded, case kept, as emnify routes it; express's mount matched it
+ * case-insensitively) and query; undefined for a request target no URL parser takes.
+ */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return new URL(target, 'http://gateway');
+  } catch {
+    return undefined;
+  }
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -191,36 +205,35 @@ export function createGateway(options: GatewayOptions): Gateway {
         params[name] = value;
       }
     }
-    const plan = scope ? planList(params, now()) : ({ kind: 'as-is', reason: 'scope' } as const);
-    if (plan.kind === 'sliced' && scope) {
-      const echo: ListRequestEcho = { origin, path: url.pathname, q: params.q, sort: params.sort };
-      try {
-        const page: ListPage = await lists.page(plan, scope, echo);
-        return { status: 200, headers: page.headers, body: page.body };
-      } catch (err) {
-        // What slices cannot answer exactly (events without id or timestamp, ranges past the cache, an
-        // error answer of emnify's to a slice reading) is asked of emnify as it is: its answer is the truth.
-        if (err instanceof NotSliceable) {
-          metrics.handedOn(err.reason);
-        } else if (err instanceof EmnifyError && err.status !== undefined && err.status !== 429) {
-          metrics.handedOn('filter');
-        } else {
-          throw err;
-        }
-      }
-    } else {
+    const plan: ListPlan = scope ? planList(params, now()) : { kind: 'as-is', reason: 'scope' };
+    if (plan.kind === 'as-is' || !scope) {
       metrics.handedOn(plan.kind === 'as-is' ? plan.reason : 'scope');
+      return handedOn(await asIs.list(url.pathname, params), origin);
+    }
+    try {
+      const page = await lists.page(plan, scope, { origin, path: url.pathname, q: params.q, sort: params.sort });
+      return { status: 200, headers: page.headers, body: page.body };
+    } catch (err) {
+      // What slices cannot answer exactly (an event without id or timestamp, a range past the cache,
+      // emnify refusing a slice reading) is asked of emnify as it is: its answer is the truth.
+      if (err instanceof NotSliceable) {
+        metrics.handedOn(err.reason);
+      } else if (err instanceof EmnifyError && err.status !== undefined && err.status < 500 && err.status !== 429) {
+        metrics.handedOn('refused');
+      } else {
+        throw err;
+      }
     }
     return handedOn(await asIs.list(url.pathname, params), origin);
   };
 
-  const answer = async (req: Request, url: URL): Promise<{ route: string; answer: Answer }> => {
-    const match = matchRoute(url.pathname);
+  const answer = async (req: Request, url: URL | undefined): Promise<{ route: string; answer: Answer }> => {
+    const match = url && matchRoute(url.pathname);
     const route = match?.route ?? OTHER_ROUTE;
     if (!hasBearer(req.headers.authorization, options.token)) {
       return { route, answer: UNAUTHORIZED };
     }
-    if (!match) {
+    if (!match || !url) {
       return { route, answer: NOT_FOUND };
     }
     if (req.method !== 'GET') {
@@ -249,9 +262,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const handler: RequestHandler = (req, res) => {
     const started = process.hrtime.bigint();
-    // The raw path (not decoded, case kept), as emnify routes it; express's mount matched it case-insensitively.
-    const url = new URL(`http://gateway${req.originalUrl}`);
-    answer(req, url).then(
+    answer(req, requestUrl(req.originalUrl)).then(
       ({ route, answer: result }) => {
         send(res, result);
         metrics.requestDone(route, result.status, Number(process.hrtime.bigint() - started) / 1e9);

@@ -31,7 +31,12 @@ export interface ListParams {
   per_page?: string;
 }
 
-export type AsIsReason = 'scope' | 'no-range' | 'filter' | 'sort' | 'paging' | 'range' | 'unreadable' | 'too-large';
+/**
+ * Why a list request went to emnify as it is: what the request asks (scope, no-range, filter, sort,
+ * paging, range), or what its slices held (unreadable, too-large) or emnify answered to them (refused).
+ */
+export type AsIsReason =
+  'scope' | 'no-range' | 'filter' | 'sort' | 'paging' | 'range' | 'unreadable' | 'too-large' | 'refused';
 
 export interface SlicedPlan {
   kind: 'sliced';
