@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, bundleForNode } from './bundle.mjs';
 
 const require = createRequire(import.meta.url);
 const client = require('../packages/client/dist/index.js');
@@ -37,33 +37,14 @@ const TOKEN = 'bench-gateway-token-0123456789';
 
 /** The explorer's panel queries (the plugin's own toEventQuery) and the data source's SharedRequests, bundled from TypeScript. */
 async function pluginParts() {
-  const { build } = await import('esbuild');
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
-  const outfile = join(dir, 'plugin-parts.cjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { panelQueries } from './exporter/test/panelQueries';",
-        "export { SharedRequests } from './src/api/sharedRequests';",
-        "export { DEFAULT_MAX_PAGES } from './src/types';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-      sourcefile: 'bench-gateway-entry.ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    alias: { '@emnify-events/client': join(root, 'packages/client/src/index.ts') },
-    tsconfig: join(root, 'tsconfig.json'),
-  });
+  const { outfile, dir } = await bundleForNode('gateway', [
+    "export { panelQueries } from './exporter/test/panelQueries';",
+    "export { SharedRequests } from './src/api/sharedRequests';",
+    "export { DEFAULT_MAX_PAGES } from './src/types';",
+  ]);
   const parts = require(outfile);
   rmSync(dir, { recursive: true, force: true });
-  const explorer = JSON.parse(readFileSync(join(root, 'dashboards/emnify-event-explorer.json'), 'utf8'));
+  const explorer = JSON.parse(readFileSync(join(ROOT, 'dashboards/emnify-event-explorer.json'), 'utf8'));
   return { ...parts, explorerPanelQueries: (range) => parts.panelQueries(explorer, range) };
 }
 

@@ -20,6 +20,7 @@ import {
   normalizeEvent,
 } from '@emnify-events/client';
 import { RunningSimulator, SimulatorOptions, startSimulator } from '@emnify-events/simulator';
+import { simulatorJwt } from '../../packages/client/src/testing/simulatorJwt';
 import { loadConfig } from '../src/config';
 import { Exporter, createExporter } from '../src/exporter';
 import { createLogger } from '../src/logger';
@@ -68,13 +69,7 @@ interface Setup {
 async function simulatorAt(now: number, options: SimulatorOptions): Promise<Setup> {
   const clock = { now };
   const sim = await startSimulator({ port: 0, now: () => clock.now, ...options });
-  const res = await fetch(`${sim.url}/api/v1/authenticate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ application_token: sim.applicationToken }),
-  });
-  const jwt = ((await res.json()) as { auth_token: string }).auth_token;
-  return { sim, jwt, clock };
+  return { sim, jwt: await simulatorJwt(sim), clock };
 }
 
 interface RunningGateway {

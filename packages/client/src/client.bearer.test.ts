@@ -8,6 +8,7 @@ import { EmnifyClient, EmnifyClientOptions } from './client';
 import { ClientObserver } from './requester';
 import { fetchTransport } from './transport';
 import { errorOf } from './testing/errorOf';
+import { simulatorJwt } from './testing/simulatorJwt';
 
 const HOUR = 3_600_000;
 
@@ -28,12 +29,7 @@ describe('client seams for the events gateway', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, seed: 4, historyMs: 2 * HOUR, historyEvents: 300, eventsPerSecond: 0 });
-    const res = await fetch(`${sim.url}/api/v1/authenticate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ application_token: sim.applicationToken }),
-    });
-    jwt = ((await res.json()) as { auth_token: string }).auth_token;
+    jwt = await simulatorJwt(sim);
   });
   afterAll(() => sim.close());
   beforeEach(() => sim.resetRequestLog());

@@ -10,16 +10,16 @@ function pacing(time: VirtualTime) {
       () => grants.push([name, time.now]),
       (err: Error) => grants.push([`${name} ${err.name}`, time.now])
     );
-  return { bucket, grants, take };
+  /** Each name asks for a token at once, in order. */
+  const takeAll = (names: string[], priority: 'high' | 'low') => names.forEach((name) => void take(name, priority));
+  return { bucket, grants, take, takeAll };
 }
 
 describe('TokenBucket priorities', () => {
   it('low waiters never take the last token: a high request arriving then is served at once', async () => {
     const time = new VirtualTime();
-    const { grants, take } = pacing(time);
-    for (const name of ['L1', 'L2', 'L3', 'L4', 'L5']) {
-      void take(name, 'low');
-    }
+    const { grants, take, takeAll } = pacing(time);
+    takeAll(['L1', 'L2', 'L3', 'L4', 'L5'], 'low');
     await time.advanceTo(200);
     void take('H1', 'high');
     await time.advanceTo(200);
@@ -36,15 +36,11 @@ describe('TokenBucket priorities', () => {
 
   it('high waiters go before low ones that queued earlier; low ones get what is left', async () => {
     const time = new VirtualTime();
-    const { grants, take } = pacing(time);
-    for (const name of ['H1', 'H2', 'H3', 'H4']) {
-      void take(name, 'high');
-    }
-    void take('L1', 'low');
-    void take('L2', 'low');
+    const { grants, takeAll } = pacing(time);
+    takeAll(['H1', 'H2', 'H3', 'H4'], 'high');
+    takeAll(['L1', 'L2'], 'low');
     await time.advanceTo(50);
-    void take('H5', 'high');
-    void take('H6', 'high');
+    takeAll(['H5', 'H6'], 'high');
     await time.advanceTo(1000);
     expect(grants).toEqual([
       ['H1', 0],
@@ -60,9 +56,8 @@ describe('TokenBucket priorities', () => {
 
   it('a steady high load (one request per 100 ms) starves nobody high and leaves low the spare rate', async () => {
     const time = new VirtualTime();
-    const { grants, take } = pacing(time);
-    void take('L1', 'low');
-    void take('L2', 'low');
+    const { grants, take, takeAll } = pacing(time);
+    takeAll(['L1', 'L2'], 'low');
     for (let t = 0; t <= 300; t += 100) {
       await time.advanceTo(t);
       void take(`H@${t}`, 'high');
@@ -80,10 +75,8 @@ describe('TokenBucket priorities', () => {
 
   it('an aborted low waiter leaves the queue and does not hold up the one behind it', async () => {
     const time = new VirtualTime();
-    const { grants, take } = pacing(time);
-    for (const name of ['H1', 'H2', 'H3', 'H4']) {
-      void take(name, 'high');
-    }
+    const { grants, take, takeAll } = pacing(time);
+    takeAll(['H1', 'H2', 'H3', 'H4'], 'high');
     const abort = new AbortController();
     void take('L1', 'low', abort.signal);
     void take('L2', 'low');
