@@ -8,22 +8,22 @@
  * "All" without a custom all value, and on concrete values; the expected events come from the simulator's
  * own API through a model of what each panel asks for.
  */
-import { DataFrame, DataSourceInstanceSettings, LoadingState, PanelData } from '@grafana/data';
+import { DataSourceInstanceSettings, LoadingState } from '@grafana/data';
 import { BackendSrv } from '@grafana/runtime';
-import { EmnifyClient, EmnifyEvent, EventFilter, fetchTransport } from '@emnify-events/client';
+import { EmnifyClient, EmnifyEvent, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DataSource } from './datasource';
 import { EmnifyDataSourceOptions } from './types';
 import {
   DashboardRun,
   SavedDashboard,
-  SavedPanel,
   SavedTarget,
   dashboardScene,
   pluginPanels,
 } from '../test/grafana/dashboardScene';
 import { grafanaBackend, instanceUrl } from '../test/grafana/grafanaServer';
 import { registerGrafanaServices } from '../test/grafana/runtime';
+import { Choice, expectedFilter, shownEvents } from '../test/support/panelModel';
 import explorerJson from '../dashboards/emnify-event-explorer.json';
 import overviewJson from '../dashboards/emnify-events-overview.json';
 
@@ -32,57 +32,6 @@ const UID = 'emnify-events';
 const HOUR = 3_600_000;
 const explorer = explorerJson as unknown as SavedDashboard;
 const dashboards = [explorer, overviewJson as unknown as SavedDashboard];
-
-/** The variable values of one run: a value, or undefined for "All" / an empty text box. */
-type Choice = Partial<Record<'type' | 'severity' | 'source' | 'endpoint' | 'iccid', string>>;
-
-/**
- * A trivial model of what a panel's query asks for: each `$variable` replaced by the chosen value, a
- * field whose variable is "All" or empty left out. Independent of the plugin's code.
- */
-function expectedFilter(target: SavedTarget, choice: Choice): EventFilter {
-  const value = (text: unknown): string | undefined => {
-    const raw = Array.isArray(text) ? text[0] : text;
-    if (typeof raw !== 'string' || raw === '') {
-      return undefined;
-    }
-    const variable = /^\$(\w+)$/.exec(raw)?.[1];
-    return variable ? choice[variable as keyof Choice] : raw;
-  };
-  const filter: Record<string, unknown> = {};
-  const type = value(target.eventTypes);
-  const severity = value(target.severity);
-  const source = value(target.source);
-  const endpoint = value(target.endpoint);
-  const iccid = value(target.iccid);
-  if (type) {
-    filter.type = Number(type);
-  }
-  if (severity) {
-    filter.severity = Number(severity);
-  }
-  if (source) {
-    filter.source = Number(source);
-  }
-  if (endpoint) {
-    filter.endpoint = endpoint;
-  }
-  if (iccid) {
-    filter.iccid = iccid;
-  }
-  return filter as EventFilter;
-}
-
-/** Events a panel shows: rows of a table or log frame, the sum of every series of counts. */
-function shownEvents(data: PanelData, format: unknown): number {
-  if (format === 'counts') {
-    return data.series.reduce(
-      (sum: number, f: DataFrame) => sum + (f.fields[1]?.values as number[]).reduce((a, b) => a + b, 0),
-      0
-    );
-  }
-  return data.series[0]?.length ?? 0;
-}
 
 describe('the provisioned dashboards, run by @grafana/scenes', () => {
   let sim: RunningSimulator;
@@ -140,7 +89,7 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
         panel: panel.title,
         state: data.state,
         errors: data.errors,
-        shown: shownEvents(data, target.format),
+        shown: shownEvents(data.series, target.format),
         expected: events.length,
       });
     }
@@ -233,6 +182,3 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
     expect(critical.length).toBeGreaterThan(0);
   });
 });
-
-// Keeps the panel type in use for readers of the helper signatures above.
-export type { SavedPanel };

@@ -18,10 +18,11 @@ import { parse, stringify } from 'yaml';
 import { SETTINGS, loadConfig } from '../exporter/src/config';
 import { Exporter, createExporter } from '../exporter/src/exporter';
 import { silentLogger } from '../exporter/src/logger';
+import { ANY_VALUE, withoutAnyValues } from '../src/query/anyValue';
 import { toEventQuery } from '../src/query/toEventQuery';
 import { EmnifyQuery, QUERY_FIELDS } from '../src/types';
 import { have, requireEnginesInCi } from './support/binaries';
-import { dashboard, dashboards, interpolate, linkVariables, panelLinks } from './support/dashboards';
+import { Variable, dashboard, dashboards, interpolate, linkVariables, panelLinks } from './support/dashboards';
 import { RunningAlertmanager, RunningPrometheus, Sample, startAlertmanager, startPrometheus } from './support/engines';
 import { EXPLORER_LINK_VARIABLES } from './support/explorerLinks';
 import { compressDurations, longDurations } from './support/timeCompression';
@@ -82,6 +83,10 @@ function hasLabels(metric: Record<string, string>, expected: string[]): { extra:
   };
 }
 
+/** A dashboard's variables by name. */
+const variablesOf = (json: { templating: { list: Variable[] } }) =>
+  new Map(json.templating.list.map((v) => [v.name, v]));
+
 describe('dashboards', () => {
   it('query the emnify plugin only with fields and values it understands', () => {
     let checked = 0;
@@ -96,14 +101,31 @@ describe('dashboards', () => {
             expect(QUERY_FIELDS).toContain(key);
           }
           expect(['logs', 'table', 'counts', 'annotations']).toContain(t.format);
-          // Valid once variables are replaced by "All" (empty).
-          const concrete = JSON.parse(JSON.stringify(t).replace(/"\$\w+"/g, '""')) as EmnifyQuery;
-          concrete.eventTypes = concrete.eventTypes?.filter(Boolean);
-          expect(() => toEventQuery(concrete, { from: 0, to: 1000 }, 100)).not.toThrow();
+          // Valid on the defaults: a variable on "All" gives its custom all value `*` (any value, no filter),
+          // an empty text box nothing. (src/dashboards.test.ts runs every panel through @grafana/scenes.)
+          const defaults = JSON.parse(
+            JSON.stringify(t).replace(/"\$(\w+)"/g, (_m, name: string) =>
+              JSON.stringify(variablesOf(json).get(name)?.includeAll ? ANY_VALUE : '')
+            )
+          ) as EmnifyQuery;
+          defaults.eventTypes = defaults.eventTypes?.filter(Boolean);
+          expect(() => toEventQuery(withoutAnyValues(defaults), { from: 0, to: 1000 }, 100)).not.toThrow();
         }
       }
     }
     expect(checked).toBeGreaterThan(5);
+  });
+
+  it('give every "All"-able variable of an emnify-querying dashboard the custom all value *', () => {
+    for (const { json } of dashboards.filter((d) => JSON.stringify(d.json.panels).includes('"emnify-events"'))) {
+      for (const v of json.templating.list.filter((x) => x.includeAll)) {
+        expect({ dashboard: json.uid, variable: v.name, allValue: v.allValue }).toEqual({
+          dashboard: json.uid,
+          variable: v.name,
+          allValue: ANY_VALUE,
+        });
+      }
+    }
   });
 
   it.each(dashboards.map((d) => [d.file, d.json] as const))(

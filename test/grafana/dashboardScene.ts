@@ -5,15 +5,7 @@
  * their queries through scenes' SceneQueryRunner and annotations through its AnnotationsDataLayer, against
  * the services of runtime.ts. No Node import: the browser host uses it too.
  */
-import {
-  DataFrame,
-  DataQueryError,
-  DataSourceRef,
-  LoadingState,
-  PanelData,
-  ScopedVars,
-  TimeRange,
-} from '@grafana/data';
+import { DataFrame, DataQueryError, LoadingState, PanelData, ScopedVars, TimeRange } from '@grafana/data';
 import { TemplateSrv } from '@grafana/runtime';
 import {
   ConstantVariable,
@@ -34,57 +26,9 @@ import {
   sceneGraph,
 } from '@grafana/scenes';
 import { VariableFormatID } from '@grafana/schema';
+import { SavedAnnotation, SavedDashboard, SavedPanel, SavedVariable } from './dashboardModel';
 
-/** The saved model of a dashboard variable (the fields Grafana reads). */
-export interface SavedVariable {
-  name: string;
-  type: string;
-  label?: string;
-  query?: unknown;
-  datasource?: DataSourceRef;
-  includeAll?: boolean;
-  multi?: boolean;
-  allValue?: string | null;
-  current?: { text?: string | string[]; value?: string | string[] };
-  refresh?: number;
-  regex?: string;
-  sort?: number;
-}
-
-export interface SavedTarget {
-  refId: string;
-  datasource?: DataSourceRef;
-  [key: string]: unknown;
-}
-
-export interface SavedPanel {
-  id: number;
-  title: string;
-  type: string;
-  datasource?: DataSourceRef;
-  targets?: SavedTarget[];
-  maxDataPoints?: number;
-  interval?: string;
-}
-
-export interface SavedAnnotation {
-  name: string;
-  datasource?: DataSourceRef;
-  enable?: boolean;
-  builtIn?: number;
-  target?: SavedTarget;
-  [key: string]: unknown;
-}
-
-export interface SavedDashboard {
-  uid: string;
-  title: string;
-  time?: { from: string; to: string };
-  timezone?: string;
-  templating?: { list: SavedVariable[] };
-  annotations?: { list: SavedAnnotation[] };
-  panels: SavedPanel[];
-}
+export * from './dashboardModel';
 
 /**
  * public/app/features/dashboard-scene/utils/variables.ts createSceneVariableFromVariableModel, for the
@@ -133,11 +77,31 @@ export function sceneVariable(v: SavedVariable): SceneVariable {
   }
 }
 
-/** A dashboard's plugin panels (and targets) of data source type `pluginId`. */
-export function pluginPanels(dashboard: SavedDashboard, pluginId: string): SavedPanel[] {
-  return dashboard.panels.filter(
-    (p) => p.datasource?.type === pluginId || (p.targets ?? []).some((t) => t.datasource?.type === pluginId)
-  );
+/**
+ * public/app/features/templating/template_srv.ts TemplateSrv, as it works on a scenes dashboard: `replace`
+ * interpolates with sceneGraph.interpolate from the scene object a query runner puts in the scoped
+ * variables (`__sceneObject`), else from the active scene; with no scene, text stays as it is (no
+ * dashboard variables). getVariables, used by legacy code only, gives none.
+ */
+export function grafanaTemplateSrv(activeScene: () => SceneObject | undefined): TemplateSrv {
+  return {
+    getVariables: () => [],
+    containsTemplate: (target?: string) => !!target && /\$\w+|\$\{\w+/.test(target),
+    updateTimeRange: () => undefined,
+    replace: (target?: string, scopedVars?: ScopedVars, format?: string | Function) => {
+      const from =
+        (scopedVars?.__sceneObject?.value as { valueOf?: () => SceneObject } | undefined)?.valueOf?.() ?? activeScene();
+      if (!from) {
+        return target ?? '';
+      }
+      return sceneGraph.interpolate(
+        from,
+        target,
+        scopedVars,
+        format as VariableFormatID | ((value: unknown) => string)
+      );
+    },
+  } as unknown as TemplateSrv;
 }
 
 export interface DashboardRun {
@@ -172,21 +136,7 @@ export function dashboardScene(dashboard: SavedDashboard, time?: { from: string;
     body: new SceneFlexLayout({ children: [] }),
   });
 
-  const templateSrv = {
-    getVariables: () => [],
-    containsTemplate: (target?: string) => !!target && /\$\w+|\$\{\w+/.test(target),
-    updateTimeRange: () => undefined,
-    // TemplateSrv.replace with scenes: the scene object in scopedVars, else the active scene.
-    replace: (target?: string, scopedVars?: ScopedVars, format?: string | Function) => {
-      const from = (scopedVars?.__sceneObject?.value as { valueOf?: () => SceneObject } | undefined)?.valueOf?.();
-      return sceneGraph.interpolate(
-        (from as SceneObject | undefined) ?? scene,
-        target,
-        scopedVars,
-        format as VariableFormatID | ((value: unknown) => string)
-      );
-    },
-  } as unknown as TemplateSrv;
+  const templateSrv = grafanaTemplateSrv(() => scene);
 
   const attach = (child: SceneObject) => {
     const layout = scene.state.body as SceneFlexLayout;

@@ -14,7 +14,14 @@ import {
   LoadingState,
   PanelData,
 } from '@grafana/data';
-import { DataSourceSrv, TemplateSrv, setDataSourceSrv, setRunRequest, setTemplateSrv } from '@grafana/runtime';
+import {
+  DataSourceSrv,
+  TemplateSrv,
+  getRunRequest,
+  setDataSourceSrv,
+  setRunRequest,
+  setTemplateSrv,
+} from '@grafana/runtime';
 import { Observable, from } from 'rxjs';
 
 /**
@@ -115,9 +122,23 @@ export function dataSourceSrvFor(instances: AnyDataSource[]): DataSourceSrv {
   } as unknown as DataSourceSrv;
 }
 
-/** Registers the services a dashboard's scene needs, as Grafana does at start-up. */
+/**
+ * Registers the services a dashboard's scene needs, as Grafana does at start-up. runRequest is set once
+ * (@grafana/runtime refuses a second time outside tests, as in Grafana); the data sources and the
+ * TemplateSrv may be replaced (a saved data source is a new instance).
+ */
 export function registerGrafanaServices(instances: AnyDataSource[], templateSrv: TemplateSrv): void {
   setDataSourceSrv(dataSourceSrvFor(instances));
-  setRunRequest(runRequest);
+  if (!hasRunRequest()) {
+    setRunRequest(runRequest);
+  }
   setTemplateSrv(templateSrv);
+}
+
+function hasRunRequest(): boolean {
+  try {
+    return getRunRequest() !== undefined;
+  } catch {
+    return false;
+  }
 }

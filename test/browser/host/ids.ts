@@ -19,4 +19,8 @@ export const hostIds = {
   runVariable: 'host-run-variable',
   variableValues: 'host-variable-values',
   loadError: 'host-load-error',
+  dashboards: 'host-dashboards',
+  runDashboards: 'host-run-dashboards',
+  dashboardsDone: 'host-dashboards-done',
+  dashboardResult: 'host-dashboard-result',
 };
