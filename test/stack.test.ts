@@ -281,16 +281,34 @@ describe('docker-compose.yml', () => {
 
   it('gives Grafana the plugin, its secret and the API URL the exporter uses', () => {
     const grafana = compose.services.grafana as {
+      image: string;
       environment: Record<string, string>;
       volumes: string[];
-      secrets: string[];
+      secrets?: string[];
+      depends_on: Record<string, { condition: string }>;
     };
     expect(grafana.volumes).toContain('./dist:/var/lib/grafana/plugins/emnify-events-datasource:ro');
     expect(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe('emnify-events-datasource');
     expect(grafana.environment.EMNIFY_API_URL).toBe(compose.services.exporter.environment?.EMNIFY_API_URL);
-    expect(grafana.secrets).toEqual(['emnify_application_token']);
+    // Grafana (uid 472) reads the token from a 0400 copy owned by it, made by the one-shot grafana-secrets
+    // step from the Docker secret (a 0600 secret file of another user would stop provisioning).
+    expect(grafana.secrets).toBeUndefined();
+    const copy = compose.services['grafana-secrets'] as {
+      image: string;
+      user: string;
+      entrypoint: string[];
+      secrets: string[];
+      volumes: string[];
+    };
+    expect(copy).toMatchObject({ image: grafana.image, user: 'root', secrets: ['emnify_application_token'] });
+    expect(copy.entrypoint.join(' ')).toBe(
+      'sh -c install -o 472 -g 0 -m 0400 /run/secrets/emnify_application_token /grafana-secrets/emnify_application_token'
+    );
+    expect(copy.volumes).toEqual(['grafana-secrets:/grafana-secrets']);
+    expect(grafana.volumes).toContain('grafana-secrets:/run/grafana-secrets:ro');
+    expect(grafana.depends_on['grafana-secrets']).toEqual({ condition: 'service_completed_successfully' });
     expect(read('provisioning/datasources/datasources.yml')).toContain(
-      'applicationToken: $__file{/run/secrets/emnify_application_token}'
+      'applicationToken: $__file{/run/grafana-secrets/emnify_application_token}'
     );
   });
 
