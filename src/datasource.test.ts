@@ -243,6 +243,8 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
 
   it('shows invalid input as a panel error and sends no event request', async () => {
     const res = await run(ds, request([{ format: 'logs', imei: '35776208330122AB' }]));
+    // `errors` only: DataQueryResponse.error is deprecated (@grafana/data 12.4).
+    expect(res).not.toHaveProperty('error');
     expect(res.errors).toEqual([
       {
         refId: 'A',

@@ -3,7 +3,7 @@
  * panels, variables and annotations. Pure: the Node-side tests read dashboards with it without loading
  * @grafana/scenes (dashboardScene.ts runs them).
  */
-import { DataSourceRef } from '@grafana/data';
+import { DataSourceRef } from '@grafana/schema';
 
 /** The saved model of a dashboard variable (the fields Grafana reads). */
 export interface SavedVariable {

@@ -234,7 +234,6 @@ export type GoUrl = { scheme: string; host: string; path: string } | { error: st
 
 /** Go net/url Parse (the subset a route URL meets): scheme, authority, unescaped path; query and fragment dropped. */
 export function parseUrl(raw: string): GoUrl {
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(raw)) {
     return { error: `parse "${raw}": net/url: invalid control character in URL` };
   }

@@ -9,7 +9,6 @@ import {
   DataQueryResponse,
   DataSourceApi,
   DataSourceInstanceSettings,
-  DataSourceRef,
   DataTopic,
   LoadingState,
   PanelData,
@@ -23,6 +22,7 @@ import {
   setTemplateSrv,
 } from '@grafana/runtime';
 import { Observable, from } from 'rxjs';
+import { DataSourceRef } from '@grafana/schema';
 
 /**
  * public/app/features/query/state/runRequest.ts runRequest/processResponsePacket: the data source's
@@ -55,6 +55,8 @@ export function runRequest(
           (frame.meta?.dataTopic === DataTopic.Annotations ? annotations : series).push(frame);
         }
       }
+      // Grafana still fills the deprecated `error` beside `errors`; so does this stand-in.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       subscriber.next({ state, series, annotations, error, errors, request, timeRange: request.range });
     };
     const run = queryFunction ?? ((r: DataQueryRequest) => datasource.query(r));
@@ -68,6 +70,7 @@ export function runRequest(
         subscriber.next({
           state: LoadingState.Error,
           series: [],
+          // eslint-disable-next-line @typescript-eslint/no-deprecated
           error: { message },
           errors: [{ message }],
           request,
