@@ -42,6 +42,12 @@ const variables = dashboardScene({
 });
 const templateSrv = variables.templateSrv;
 
+/** A response without errors, with rows. */
+function expectRows(res: DataQueryResponse): void {
+  expect(res.errors).toBeUndefined();
+  expect(res.data[0].length).toBeGreaterThan(0);
+}
+
 function settings(jsonData: EmnifyDataSourceOptions): DataSourceInstanceSettings<EmnifyDataSourceOptions> {
   return {
     // Deprecated (removed in Grafana 13) but still required by the 12.4 type, and Grafana still sets it.
@@ -108,6 +114,8 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
   const run = (d: DataSource, req: DataQueryRequest<EmnifyQuery>): Promise<DataQueryResponse> =>
     lastValueFrom(d.query(req));
   const eventQueries = () => sim.requestLog().filter((r) => r.path === '/api/v1/event');
+  /** What reached the simulator: method, path and status of each request. */
+  const upstream = () => sim.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`);
 
   beforeAll(async () => {
     await variables.load();
@@ -333,10 +341,8 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     await run(ds, request([{ format: 'logs' }]));
     simNow += 700_000; // the server's clock passes the token's exp; the client's does not know
     try {
-      const res = await run(ds, request([{ format: 'logs', severity: '0' }]));
-      expect(res.errors).toBeUndefined();
-      expect(res.data[0].length).toBeGreaterThan(0);
-      expect(sim.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      expectRows(await run(ds, request([{ format: 'logs', severity: '0' }])));
+      expect(upstream()).toEqual([
         'POST /api/v1/authenticate 200',
         'GET /api/v1/event/type 200',
         'GET /api/v1/event 200',
@@ -385,9 +391,7 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
       expect(await bad.testDatasource()).toEqual({ status: 'error', message: BAD_TOKEN_MESSAGE });
       const res = await run(bad, request([{ format: 'logs' }]));
       expect(res.errors?.[0].message).toMatch(/^emnify rejected the application token \(401\)\./);
-      expect(sim.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
-        'POST /api/v1/authenticate 401',
-      ]);
+      expect(upstream()).toEqual(['POST /api/v1/authenticate 401']);
       expect(server.proxied.map((p) => [p.path, p.answer.status, p.answer.body])).toEqual([
         ['emnify-auth', 400, 'Authentication to data source failed'],
       ]);
@@ -454,10 +458,8 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
   describe('the API URL setting', () => {
     it('reaches the default API URL when the setting is unset (a data source saved without touching the field)', async () => {
       const unset = make({ apiUrl: undefined }, undefined, { network: { 'https://cdn.emnify.net': sim.url } });
-      const res = await run(unset, request([{ format: 'table', severity: '1' }]));
-      expect(res.errors).toBeUndefined();
-      expect(res.data[0].length).toBeGreaterThan(0);
-      expect(sim.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      expectRows(await run(unset, request([{ format: 'table', severity: '1' }])));
+      expect(upstream()).toEqual([
         'POST /api/v1/authenticate 200',
         'GET /api/v1/event/type 200',
         'GET /api/v1/event 200',

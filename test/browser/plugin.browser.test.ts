@@ -9,7 +9,7 @@ import { Browser, Page, chromium } from 'playwright-core';
 import { EmnifyClient, EmnifyEvent, EventFilter, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DIST, DS_UID, Harness, startHarness } from './harness';
-import { hostIds } from './host/ids';
+import { DashboardResult, hostIds } from './host/ids';
 import { selectors } from '../../src/selectors';
 import { SavedDashboard, SavedTarget, pluginPanels } from '../grafana/dashboardModel';
 import { dashboards } from '../support/dashboards';
@@ -289,19 +289,7 @@ describe('the built plugin in Chromium', () => {
       await page
         .locator(id(hostIds.dashboardResult))
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-result')))
-    ).map(
-      (r) =>
-        JSON.parse(r!) as {
-          dashboard: string;
-          kind: string;
-          title: string;
-          state: string;
-          events: number;
-          error?: string;
-          from: number;
-          to: number;
-        }
-    );
+    ).map((r) => JSON.parse(r!) as DashboardResult);
     // Every plugin panel and annotation of every dashboard, each with the events the simulator has for
     // what it asks on the defaults ("All" and empty text boxes are no filter).
     const expectedRows: Array<{ dashboard: string; kind: string; title: string; target: SavedTarget }> =

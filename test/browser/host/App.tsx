@@ -28,7 +28,7 @@ import { from, lastValueFrom } from 'rxjs';
 import { SavedDashboard, SavedTarget, dashboardScene, pluginPanels } from '../../grafana/dashboardScene';
 import { registerGrafanaServices } from '../../grafana/runtime';
 import { shownEvents } from '../../support/panelModel';
-import { hostIds } from './ids';
+import { DashboardResult, hostIds } from './ids';
 
 type Query = { refId: string; format?: string; [key: string]: unknown };
 type Settings = DataSourceSettings<Record<string, unknown>, Record<string, string>>;
@@ -42,19 +42,6 @@ export interface HostProps {
 }
 
 const theme = createTheme({ colors: { mode: 'dark' } });
-
-/** One plugin panel or annotation of a provisioned dashboard, run on the dashboard's defaults. */
-interface DashboardResult {
-  dashboard: string;
-  kind: 'panel' | 'annotation';
-  title: string;
-  state: string;
-  /** Events shown: table or log rows, the sum of counts, annotations. */
-  events: number;
-  error?: string;
-  from: number;
-  to: number;
-}
 
 /**
  * Opens every provisioned dashboard as Grafana 12 does (a scene of @grafana/scenes, test/grafana/
@@ -73,32 +60,30 @@ async function runDashboards(pluginId: string): Promise<DashboardResult[]> {
     }
     const run = dashboardScene(json);
     await run.load();
-    const range = run.timeRange();
+    const result = (
+      kind: DashboardResult['kind'],
+      title: string,
+      data: { state: string; errors?: Array<{ message?: string }> },
+      events: number,
+      range: { from: { valueOf(): number }; to: { valueOf(): number } }
+    ): DashboardResult => ({
+      dashboard: json.uid,
+      kind,
+      title,
+      state: data.state,
+      events,
+      error: data.errors?.[0]?.message,
+      from: range.from.valueOf(),
+      to: range.to.valueOf(),
+    });
     for (const panel of panels) {
       const data = await run.runPanel(panel);
-      results.push({
-        dashboard: json.uid,
-        kind: 'panel',
-        title: panel.title,
-        state: data.state,
-        events: shownEvents(data.series, (panel.targets as SavedTarget[])[0].format),
-        error: data.errors?.[0]?.message,
-        from: (data.request?.range ?? range).from.valueOf(),
-        to: (data.request?.range ?? range).to.valueOf(),
-      });
+      const events = shownEvents(data.series, (panel.targets as SavedTarget[])[0].format);
+      results.push(result('panel', panel.title, data, events, data.request?.range ?? run.timeRange()));
     }
     for (const annotation of annotations) {
       const data = await run.runAnnotation(annotation);
-      results.push({
-        dashboard: json.uid,
-        kind: 'annotation',
-        title: annotation.name,
-        state: data.state,
-        events: data.events?.length ?? 0,
-        error: data.errors?.[0]?.message,
-        from: range.from.valueOf(),
-        to: range.to.valueOf(),
-      });
+      results.push(result('annotation', annotation.name, data, data.events?.length ?? 0, run.timeRange()));
     }
   }
   return results;

@@ -24,3 +24,17 @@ export const hostIds = {
   dashboardsDone: 'host-dashboards-done',
   dashboardResult: 'host-dashboard-result',
 };
+
+/** What a dashboard result element carries (`data-result`): one plugin panel or annotation run on its dashboard's defaults. */
+export interface DashboardResult {
+  dashboard: string;
+  kind: 'panel' | 'annotation';
+  title: string;
+  state: string;
+  /** Events shown: table or log rows, the sum of counts, annotations. */
+  events: number;
+  error?: string;
+  /** The time range the panel asked for (ms). */
+  from: number;
+  to: number;
+}
