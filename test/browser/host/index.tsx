@@ -67,7 +67,8 @@ declare global {
 window.emnifyHost = {
   modules,
   async start(plugin, { pluginBaseUrl, ...options }) {
-    // As Grafana does after importing a plugin's module: its plugin.json becomes `plugin.meta`.
+    // As Grafana does after importing a plugin's module: its plugin.json becomes `plugin.meta`
+    // (public/app/features/plugins/plugin_loader.ts, importDataSourcePlugin).
     const meta = (await (await fetch(`${pluginBaseUrl}/plugin.json`)).json()) as grafanaData.DataSourcePluginMeta;
     plugin.meta = { ...meta, baseUrl: pluginBaseUrl, module: `${pluginBaseUrl}/module.js` };
     mount(<App plugin={plugin} {...options} />);
