@@ -126,6 +126,7 @@ describe('exporter HTTP surface', () => {
         outsideWindow: 0,
         filtered: 0,
         invalid: 0,
+        rejected: {},
       });
       const bulk = await push([...fresh, { id: 'x' }]);
       expect(await bulk.json()).toEqual({
@@ -135,6 +136,7 @@ describe('exporter HTTP surface', () => {
         outsideWindow: 0,
         filtered: 0,
         invalid: 1,
+        rejected: { EVENT_ID_INVALID: 1 },
       });
       expect(total()).toBe(405);
       // The poll now reads the same 5 events: nothing is counted twice.
@@ -145,7 +147,9 @@ describe('exporter HTTP surface', () => {
       ).toBe(400);
       const metrics = await exporter.metrics.registry.metrics();
       expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="accepted"} 2');
+      expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="unauthorized"} 1');
       expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="rejected"} 1');
+      expect(metrics).toContain('emnify_exporter_events_rejected_total{origin="push",reason="EVENT_ID_INVALID"} 1');
       expect(metrics).not.toContain('ds-secret-789');
     } finally {
       server.close();
