@@ -6,8 +6,16 @@
  */
 import { EVENT_LABEL_NAMES, VOLUME_LABEL_NAMES } from './labels';
 
-/** What is wrong with a value, or undefined. A composite check starts its answer with the element's path. */
-export type Check = (value: unknown) => string | undefined;
+/** What is wrong, and where: `at` is the path inside the value checked (`[0][1] (event time)`, '' for the value itself). */
+export interface Problem {
+  at: string;
+  what: string;
+}
+
+/** What is wrong with a value, or undefined. */
+export type Check = (value: unknown) => Problem | undefined;
+
+const wrong = (what: string): Problem => ({ at: '', what });
 
 /** A value for a message: JSON, cut to 40 characters. */
 export function shown(value: unknown): string {
@@ -23,42 +31,46 @@ export function shown(value: unknown): string {
 /** The largest time a JavaScript Date holds (epoch ms). */
 const MAX_DATE_MS = 8.64e15;
 
-export const wholeNumber: Check = (v) =>
-  Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `${shown(v)} is not a whole number of at least 0`;
+/** A check of a number: `ok` decides, `what` says what it should have been. */
+const numberCheck =
+  (ok: (n: number) => boolean, what: string): Check =>
+  (v) =>
+    typeof v === 'number' && ok(v) ? undefined : wrong(`${shown(v)} is not ${what}`);
 
-export const eventId: Check = (v) =>
-  Number.isSafeInteger(v) && (v as number) > 0
-    ? undefined
-    : `${shown(v)} is not an event id (a positive integer up to 2^53-1)`;
-
-export const epochMs: Check = (v) =>
-  Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_DATE_MS
-    ? undefined
-    : `${shown(v)} is not a time (milliseconds since 1970)`;
+export const wholeNumber = numberCheck((n) => Number.isSafeInteger(n) && n >= 0, 'a whole number of at least 0');
+export const eventId = numberCheck(
+  (n) => Number.isSafeInteger(n) && n > 0,
+  'an event id (a positive integer up to 2^53-1)'
+);
+export const sequenceNumber = numberCheck((n) => Number.isSafeInteger(n) && n >= 1, 'a sequence number (1, 2, ...)');
+export const epochMs = numberCheck(
+  (n) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_DATE_MS,
+  'a time (milliseconds since 1970)'
+);
 
 export const oneOf =
   (...allowed: readonly unknown[]): Check =>
   (v) =>
-    allowed.includes(v) ? undefined : `${shown(v)} is not ${allowed.map((a) => shown(a)).join(' or ')}`;
+    allowed.includes(v) ? undefined : wrong(`${shown(v)} is not ${allowed.map((a) => shown(a)).join(' or ')}`);
 
 /** A count key: the JSON text of one string per label name; `first` limits the first label's values. */
 export function labelKeyOf(names: readonly string[], first?: readonly string[]): Check {
   return (v) => {
     const expected = `a label key (the JSON text of ${names.length} label values: ${names.join(', ')})`;
     if (typeof v !== 'string') {
-      return `${shown(v)} is not ${expected}`;
+      return wrong(`${shown(v)} is not ${expected}`);
     }
     let values: unknown;
     try {
       values = JSON.parse(v);
     } catch {
-      return `${shown(v)} is not ${expected}`;
+      return wrong(`${shown(v)} is not ${expected}`);
     }
     if (!Array.isArray(values) || values.length !== names.length || values.some((x) => typeof x !== 'string')) {
-      return `${shown(v)} is not ${expected}`;
+      return wrong(`${shown(v)} is not ${expected}`);
     }
     if (first && !first.includes(values[0] as string)) {
-      return `${shown(v)} has the ${names[0]} ${shown(values[0])}, not ${first.join(' or ')}`;
+      return wrong(`${shown(v)} has the ${names[0]} ${shown(values[0])}, not ${first.join(' or ')}`);
     }
     return undefined;
   };
@@ -75,12 +87,12 @@ export function tupleOf(fields: readonly TupleField[]): Check {
   const names = fields.map((f) => f.name).join(', ');
   return (v) => {
     if (!Array.isArray(v) || v.length !== fields.length) {
-      return `${shown(v)} is not [${names}]`;
+      return wrong(`${shown(v)} is not [${names}]`);
     }
     for (let i = 0; i < fields.length; i++) {
       const problem = fields[i].check(v[i]);
       if (problem !== undefined) {
-        return `[${i}] (${fields[i].name}): ${problem}`;
+        return { at: `[${i}]${problem.at} (${fields[i].name})`, what: problem.what };
       }
     }
     return undefined;
@@ -91,18 +103,18 @@ export function tupleOf(fields: readonly TupleField[]): Check {
 export function listOf(element: Check, unique?: string): Check {
   return (v) => {
     if (!Array.isArray(v)) {
-      return `${shown(v)} is not a list`;
+      return wrong(`${shown(v)} is not a list`);
     }
     const seen = new Set<unknown>();
     for (let i = 0; i < v.length; i++) {
       const problem = element(v[i]);
       if (problem !== undefined) {
-        return `[${i}]${problem.startsWith('[') ? '' : ': '}${problem}`;
+        return { at: `[${i}]${problem.at}`, what: problem.what };
       }
       if (unique) {
         const key = (v[i] as unknown[])[0];
         if (seen.has(key)) {
-          return `[${i}]: the ${unique} ${shown(key)} is listed twice`;
+          return { at: `[${i}]`, what: `the ${unique} ${shown(key)} is listed twice` };
         }
         seen.add(key);
       }
@@ -155,12 +167,7 @@ export const BASE_FIELDS: readonly FieldRule[] = [
 
 /** A journal line (`<state file>.journal`). */
 export const RECORD_FIELDS: readonly FieldRule[] = [
-  {
-    field: 'seq',
-    required: true,
-    check: (v) =>
-      Number.isSafeInteger(v) && (v as number) >= 1 ? undefined : `${shown(v)} is not a sequence number (1, 2, ...)`,
-  },
+  { field: 'seq', required: true, check: sequenceNumber },
   { field: 'ids', required: false, check: ids },
   { field: 'events', required: false, check: eventCounts },
   { field: 'volume', required: false, check: volumeCounts },
@@ -193,7 +200,7 @@ export function objectProblem(value: unknown, rules: readonly FieldRule[]): stri
     }
     const problem = rule.check(o[rule.field]);
     if (problem !== undefined) {
-      return `"${rule.field}"${problem.startsWith('[') ? '' : ': '}${problem}`;
+      return `"${rule.field}"${problem.at}: ${problem.what}`;
     }
   }
   const unknown = Object.keys(o).find((k) => !rules.some((r) => r.field === k));
