@@ -8,10 +8,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { RequestOptions, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TLSSocket, connect, createServer } from 'node:tls';
+import { ConnectionOptions, TLSSocket, connect, createServer } from 'node:tls';
 import bcrypt from 'bcryptjs';
 import { loadConfig } from '../src/config';
 import { Exporter, createExporter } from '../src/exporter';
@@ -423,43 +423,41 @@ interface Seen {
   protocol: string | null;
   cipher: string;
   curve?: string;
-  alpn: string | false;
+  alpn: string | false | null;
   headers: Record<string, string | string[] | undefined>;
 }
 
 /** GET over HTTPS to 127.0.0.1:port, trusting the test CA: what came back, or `refused` (no HTTP answer). */
 function get(port: number, client: Client): Promise<Seen | 'refused'> {
   return new Promise((resolve) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: client.path ?? '/-/healthy',
-        agent: false,
-        ca: readFileSync(file('ca.pem')),
-        cert: client.cert ? readFileSync(file(`${client.cert}.pem`)) : undefined,
-        key: client.cert ? readFileSync(file(`${client.cert}.key`)) : undefined,
-        minVersion: client.minVersion,
-        maxVersion: client.maxVersion,
-        ciphers: client.ciphers,
-        ecdhCurve: client.ecdhCurve,
-        ALPNProtocols: client.ALPNProtocols,
-        headers: client.authorization ? { authorization: client.authorization } : {},
-      },
-      (res) => {
-        const socket = res.socket as TLSSocket;
-        const seen: Seen = {
-          status: res.statusCode ?? 0,
-          protocol: socket.getProtocol(),
-          cipher: socket.getCipher().standardName,
-          curve: (socket.getEphemeralKeyInfo() as { name?: string }).name,
-          alpn: socket.alpnProtocol,
-          headers: res.headers,
-        };
-        res.resume();
-        res.on('end', () => resolve(seen));
-      }
-    );
+    const options: RequestOptions & ConnectionOptions = {
+      host: '127.0.0.1',
+      port,
+      path: client.path ?? '/-/healthy',
+      agent: false,
+      ca: readFileSync(file('ca.pem')),
+      cert: client.cert ? readFileSync(file(`${client.cert}.pem`)) : undefined,
+      key: client.cert ? readFileSync(file(`${client.cert}.key`)) : undefined,
+      minVersion: client.minVersion,
+      maxVersion: client.maxVersion,
+      ciphers: client.ciphers,
+      ecdhCurve: client.ecdhCurve,
+      ALPNProtocols: client.ALPNProtocols,
+      headers: client.authorization ? { authorization: client.authorization } : {},
+    };
+    const req = request(options, (res) => {
+      const socket = res.socket as TLSSocket;
+      const seen: Seen = {
+        status: res.statusCode ?? 0,
+        protocol: socket.getProtocol(),
+        cipher: socket.getCipher().standardName,
+        curve: (socket.getEphemeralKeyInfo() as { name?: string }).name,
+        alpn: socket.alpnProtocol,
+        headers: res.headers,
+      };
+      res.resume();
+      res.on('end', () => resolve(seen));
+    });
     req.on('error', () => resolve('refused'));
     req.end();
   });
