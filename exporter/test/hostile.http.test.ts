@@ -7,6 +7,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { RawEvent } from '@emnify-events/client';
@@ -354,6 +355,31 @@ describe('hostile input over HTTP', () => {
     await serverA.settled();
     // The header section, plus what one socket read takes in at most (64 KiB) and what was in flight.
     expect(serverA.bytesRead - before).toBeLessThan(1024 * 1024);
+  });
+
+  it('a fifth push while four bodies are still arriving is answered 503 at once', async () => {
+    const key = 'emnify_exporter_datastreamer_requests_total{outcome=unavailable}';
+    const before = watched(await scrapeA(), [key])[key];
+    // Four pushes that announce 1,000 bytes and send 10: their bodies stay open.
+    const slow = Array.from({ length: 4 }, () => {
+      const req = request(`${urlA}/datastreamer`, {
+        method: 'POST',
+        agent: false,
+        headers: { ...json, ...bearer(), 'content-length': '1000' },
+      });
+      req.on('error', () => undefined);
+      req.write('[{"id":123');
+      return req;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const fifth = await answer(`${urlA}/datastreamer`, { headers: { ...json, ...bearer() }, body: '[]' });
+    for (const req of slow) {
+      req.destroy();
+    }
+    expect(fifth.status).toBe(503);
+    expect(fifth.headers['retry-after']).toBe('1');
+    expect(JSON.parse(fifth.text)).toEqual({ error: '4 pushes are being read already; retry shortly.' });
+    expect(watched(await scrapeA(), [key])[key] - before).toBe(1);
   });
 
   it('with basic auth on, a push with its own bearer token is counted (and basic auth does not apply to it)', async () => {

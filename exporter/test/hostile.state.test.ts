@@ -273,9 +273,14 @@ describe('settings that must not start the exporter (the built process)', () => 
       const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
       let stdout = '';
       let stderr = '';
+      // A setting taken by mistake starts the exporter for real: stop it rather than wait for the test's timeout.
+      const stop = setTimeout(() => child.kill('SIGKILL'), 10_000);
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
+      child.once('close', (code) => {
+        clearTimeout(stop);
+        resolve({ code, stdout, stderr });
+      });
     });
 
   const URL_ROWS: Array<[string, string[], Record<string, string>, string]> = [
