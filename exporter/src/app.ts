@@ -7,6 +7,7 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import { Registry } from 'prom-client';
 import { BasicAuthVerifier } from './http/basicAuth';
 import { dataStreamerHandler } from './http/datastreamer';
+import { refuse } from './http/refuse';
 import { OwnCredentialRoute, guardRoutes } from './http/routeCredentials';
 import { Ledger } from './ledger';
 import { Logger } from './logger';
@@ -102,6 +103,9 @@ export function createApp(deps: AppDeps): Express {
       now: deps.now ?? Date.now,
     })
   );
+
+  // Unknown paths: answered at once (express's own 404 reads the whole body first).
+  app.use((req, res) => refuse(req, res, 404, { error: 'Not found.' }));
 
   app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error('request failed', { error: err.message });

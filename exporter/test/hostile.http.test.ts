@@ -382,6 +382,30 @@ describe('hostile input over HTTP', () => {
     expect(watched(await scrapeA(), [key])[key] - before).toBe(1);
   });
 
+  it.each([
+    ['POST /metrics (no such route), open exporter', 'B', 'POST', '/metrics', 404],
+    ['GET /metrics with a body, open exporter', 'B', 'GET', '/metrics', 200],
+    ['POST to an unknown path, open exporter', 'B', 'POST', '/upload', 404],
+    ['POST /metrics without basic auth', 'A', 'POST', '/metrics', 401],
+  ])('does not read a 20 MB body that no route takes: %s', async (_name, to, method, path, status) => {
+    const server = to === 'A' ? serverA : serverB;
+    await server.settled();
+    const before = server.bytesRead;
+    const res = await send(`${to === 'A' ? urlA : urlB}${path}`, {
+      method,
+      // Keep-alive: a server that wants the connection again would drain the body to reach the next request.
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(20 * 1024 * 1024),
+        connection: 'keep-alive',
+      },
+      body: Buffer.alloc(20 * 1024 * 1024, 0x41),
+    });
+    expect(res).toMatchObject({ status });
+    await server.settled();
+    expect(server.bytesRead - before).toBeLessThan(1024 * 1024);
+  });
+
   it('with basic auth on, a push with its own bearer token is counted (and basic auth does not apply to it)', async () => {
     const fresh: RawEvent[] = sim.addEvents(3, { lateByMs: 1000 });
     const res = await answer(`${urlA}/datastreamer`, {

@@ -14,7 +14,7 @@
  */
 import type { RequestHandler } from 'express';
 import { BasicAuthVerifier } from './basicAuth';
-import { refuse } from './refuse';
+import { hasBody, refuse } from './refuse';
 import { bearerTokenOf, sameSecret } from './secrets';
 
 /** Whether the `Authorization` header carries the route's credential. */
@@ -31,6 +31,8 @@ export interface OwnCredentialRoute {
   check?: CredentialCheck;
   /** The answer's text while the route is off. */
   offMessage: string;
+  /** Whether its handlers read request bodies; a body sent to any other route is never read (the connection closes after the answer). */
+  takesBody: boolean;
 }
 
 /** A bearer token check (constant time); undefined without a token, which leaves the route off. */
@@ -57,12 +59,14 @@ export function ownCredentialRoutes(tokens: RouteTokens): OwnCredentialRoute[] {
       route: 'datastreamer',
       check: bearerToken(tokens.dataStreamer),
       offMessage: 'The Data Streamer endpoint is off: set EXPORTER_DATASTREAMER_TOKEN(_FILE) to enable it.',
+      takesBody: true,
     },
     {
       prefix: '/api/v1',
       route: 'gateway',
       check: bearerToken(tokens.gateway),
       offMessage: 'The events gateway is off: set EXPORTER_GATEWAY_TOKEN(_FILE) to enable it.',
+      takesBody: false,
     },
   ];
 }
@@ -88,6 +92,11 @@ export function guardRoutes(
 ): RequestHandler {
   return (req, res, next) => {
     const own = ownRouteOf(routes, req.path);
+    if (!own?.takesBody && hasBody(req)) {
+      // Prometheus' routes, unknown paths and GET-only routes read no body: whatever answers must not
+      // drain one either (Node would, to keep the connection alive).
+      res.setHeader('Connection', 'close');
+    }
     if (own) {
       if (!own.check) {
         refuse(req, res, 404, { error: own.offMessage });
