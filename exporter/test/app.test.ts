@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RawEvent } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
-import { loadConfig } from '../src/config';
-import { Exporter, createExporter } from '../src/exporter';
-import { silentLogger } from '../src/logger';
+import { Exporter } from '../src/exporter';
 import { parseSamples } from './metricsText';
+import { exporterOn } from './helpers';
 
 describe('exporter HTTP surface', () => {
   let sim: RunningSimulator;
@@ -34,26 +33,11 @@ describe('exporter HTTP surface', () => {
   });
 
   const make = (name: string, extra: string[] = [], env: Record<string, string> = {}): Exporter =>
-    createExporter(
-      loadConfig(
-        [
-          '--emnify.url',
-          sim.url,
-          '--state.file',
-          join(dir, `${name}.json`),
-          '--web.listen-address',
-          '127.0.0.1:0',
-          '--poll.settle',
-          '0s',
-          ...extra,
-        ],
-        {
-          EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-          ...env,
-        }
-      ),
-      { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
-    );
+    exporterOn(sim, join(dir, `${name}.json`), {
+      now: () => now,
+      args: ['--web.listen-address', '127.0.0.1:0', '--poll.settle', '0s', ...extra],
+      env,
+    });
 
   it('serves the landing page, health, and readiness once the type lookup is loaded', async () => {
     const exporter = make('surface');

@@ -13,10 +13,8 @@ import { deflateSync } from 'node:zlib';
 import { RawEvent } from '@emnify-events/client';
 import { EVENT_TYPE_CATALOGUE, RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import bcrypt from 'bcryptjs';
-import { loadConfig } from '../src/config';
-import { Exporter, createExporter } from '../src/exporter';
-import { silentLogger } from '../src/logger';
-import { countsFromMetrics, truthAsCounts } from './helpers';
+import { Exporter } from '../src/exporter';
+import { countsFromMetrics, exporterOn, truthAsCounts } from './helpers';
 import { parseSamples, singleValue } from './metricsText';
 import { Answer, CountingServer, Sent, answer, basicAuthorization, gzipBomb, send } from './rawHttp';
 
@@ -55,23 +53,11 @@ describe('hostile input over HTTP', () => {
   let urlB: string;
 
   const make = (name: string, extra: string[], env: Record<string, string>) =>
-    createExporter(
-      loadConfig(
-        [
-          '--emnify.url',
-          sim.url,
-          '--state.file',
-          join(dir, `${name}.json`),
-          '--web.listen-address',
-          '127.0.0.1:0',
-          '--poll.settle',
-          '0s',
-          ...extra,
-        ],
-        { EMNIFY_APPLICATION_TOKEN: sim.applicationToken, ...env }
-      ),
-      { logger: silentLogger, now: () => NOW, client: { rateLimiter: null } }
-    );
+    exporterOn(sim, join(dir, `${name}.json`), {
+      now: () => NOW,
+      args: ['--web.listen-address', '127.0.0.1:0', '--poll.settle', '0s', ...extra],
+      env,
+    });
 
   beforeAll(async () => {
     sim = await startSimulator({

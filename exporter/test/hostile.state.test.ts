@@ -19,12 +19,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
-import { loadConfig } from '../src/config';
-import { Exporter, createExporter } from '../src/exporter';
+import { Exporter } from '../src/exporter';
 import { readState } from '../src/journal';
-import { silentLogger } from '../src/logger';
 import { ROOT, buildNodePackages } from './build';
-import { countsFromMetrics, scrape, truthAsCounts } from './helpers';
+import { countsFromMetrics, exporterOn, scrape, truthAsCounts } from './helpers';
 import { parseSamples } from './metricsText';
 
 const T = 1_767_225_600_000;
@@ -205,12 +203,7 @@ describe('a compaction on a full disk', () => {
   afterAll(() => sim.close());
 
   const make = (stateFile: string): Exporter =>
-    createExporter(
-      loadConfig(['--emnify.url', sim.url, '--state.file', stateFile, '--poll.settle', '0s'], {
-        EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-      }),
-      { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
-    );
+    exporterOn(sim, stateFile, { now: () => now, args: ['--poll.settle', '0s'] });
   const failures = (text: string) =>
     parseSamples(text, 'emnify_exporter_state_writes_total').find((s) => s.labels.result === 'failure')?.value;
 

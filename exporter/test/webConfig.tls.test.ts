@@ -6,7 +6,7 @@
  * Then the accepted keys over real TLS: certificates made by openssl in the test, clients with and
  * without certificates, versions, cipher suites, curves and headers, against a started exporter.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { RequestOptions, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { Exporter, createExporter } from '../src/exporter';
 import { GO_TLS12_CIPHER_SUITES } from '../src/http/goTlsNames';
 import { silentLogger } from '../src/logger';
 import { loadWebConfig } from '../src/webConfig';
+import { makeCertificates } from './certificates';
 
 const havePromtool = spawnSync('sh', ['-c', 'command -v promtool']).status === 0;
 if (!havePromtool && process.env.CI) {
@@ -27,129 +28,9 @@ if (!havePromtool && process.env.CI) {
 let dir: string;
 const file = (name: string) => join(dir, name);
 
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
-/** A CA, a server certificate for 127.0.0.1 signed by it, a client certificate signed by it, a self-signed client, an ECDSA server. */
-function makeCertificates(): void {
-  writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=test CA'
-  );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=127.0.0.1'
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-set_serial',
-    '1',
-    '-out',
-    'server.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'server.ext'
-  );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'client.key',
-    '-out',
-    'client.csr',
-    '-subj',
-    '/CN=prometheus'
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'client.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-set_serial',
-    '2',
-    '-out',
-    'client.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'client.ext'
-  );
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'stranger.key',
-    '-out',
-    'stranger.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=stranger',
-    '-addext',
-    'extendedKeyUsage=clientAuth'
-  );
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'ec.key',
-    '-out',
-    'ec.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=127.0.0.1'
-  );
-  writeFileSync(file('no-certificate.pem'), 'this file holds no certificate\n');
-}
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-webconfig-'));
-  makeCertificates();
+  makeCertificates(dir);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
