@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseByteSize } from './byteSize';
+import { normalizeBaseUrl } from '@emnify-events/client';
 import { parseDuration } from './duration';
 import { ConfigError } from './errors';
 import { MODE_FLAGS, SETTINGS, Setting, SettingKey } from './settings';
@@ -184,16 +185,7 @@ export function configFrom(
       .map((s) => s.trim())
       .filter(Boolean);
 
-  const apiUrl = raw('apiUrl')!;
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    throw new ConfigError(`${name('apiUrl')}: "${apiUrl}" is not a URL (expected e.g. https://cdn.emnify.net)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name('apiUrl')}: "${apiUrl}" is not an http(s) URL`);
-  }
+  const apiUrl = checkApiUrl(raw('apiUrl')!);
   const dropLabels = list('dropLabels');
   for (const label of dropLabels) {
     if (label !== 'operator' && label !== 'country') {
@@ -240,7 +232,7 @@ export function configFrom(
     throw new ConfigError(`${name('gatewayCacheSize')}: "${raw('gatewayCacheSize')!}" is below the minimum 1MB`);
   }
   const config: ExporterConfig = {
-    apiUrl: url.toString().replace(/\/+$/, ''),
+    apiUrl,
     applicationToken,
     listen: parseListenAddress(raw('listen')!, name('listen')),
     pollIntervalMs: duration('pollInterval', 1000),
@@ -259,10 +251,56 @@ export function configFrom(
     gateway: gatewayToken ? { token: gatewayToken, cacheBytes, maxAgeMs: duration('gatewayMaxAge', 1000) } : undefined,
     logLevel: logLevel as ExporterConfig['logLevel'],
   };
+  if (config.backfillMs > MAX_BACKFILL_MS) {
+    throw new ConfigError(
+      `${name('backfill')}: "${raw('backfill')!}" reaches further back than the 30 days emnify keeps events: at most 30d (the events before were deleted)`
+    );
+  }
   if (config.maxWindowMs <= config.overlapMs) {
     throw new ConfigError(`${name('maxWindow')}: must be longer than ${name('overlap')} (${config.overlapMs} ms)`);
   }
   return config;
+}
+
+/** The longest `--backfill`: the 30 days emnify keeps events (emnify-api.md §6.2). */
+export const MAX_BACKFILL_MS = 30 * 86_400_000;
+
+/** A URL's text with its user and password (what comes before an `@` of the authority) blanked out, for messages. */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1<credentials>@');
+}
+
+/**
+ * The API base URL, checked by the shared client's own rule (http or https, no query, fragment or
+ * credentials: the emnify API takes the application token only). Messages never repeat credentials.
+ */
+function checkApiUrl(text: string): string {
+  const name = settingName('apiUrl');
+  const shown = withoutUrlCredentials(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${name}: "${shown}" is not a URL (expected e.g. https://cdn.emnify.net)`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${name}: "${shown}" carries a user or password; the emnify API takes the application token only (EMNIFY_APPLICATION_TOKEN(_FILE)): remove them`
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name}: "${shown}" is not an http(s) URL`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(
+      `${name}: "${shown.replace(/[?#].*$/, '')}" has a query or fragment; give the base URL only (e.g. https://cdn.emnify.net)`
+    );
+  }
+  try {
+    return normalizeBaseUrl(text);
+  } catch (err) {
+    throw new ConfigError(`${name}: ${withoutUrlCredentials((err as Error).message)}`);
+  }
 }
 
 /** The configuration from argv and environment (for programs that only run the exporter: tests, benchmarks). */

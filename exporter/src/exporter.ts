@@ -2,20 +2,30 @@
 import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { EmnifyClient, EmnifyClientOptions, fetchTransport } from '@emnify-events/client';
+import { DEFAULT_MAX_RESPONSE_BYTES, EmnifyClient, EmnifyClientOptions, fetchTransport } from '@emnify-events/client';
 import { Express } from 'express';
 import { createApp } from './app';
+import { withClientLog } from './clientLog';
 import { ExporterConfig, settingName } from './config';
 import { emptyCounts } from './counts';
 import { ListenError } from './errors';
 import { DEMO_GATEWAY_TOKEN, Gateway, createGateway } from './gateway';
+import { BasicAuthVerifier } from './http/basicAuth';
+import { ownCredentialRoutes } from './http/routeCredentials';
+import { enforceClientCertificates, httpsServerOptions } from './http/tlsServer';
 import { openState } from './journal';
 import { Ledger } from './ledger';
 import { Logger } from './logger';
 import { ExporterMetrics, createMetrics } from './metrics';
 import { VERSION } from './version';
 import { Poller } from './poller';
-import { WebConfig, loadWebConfig } from './webConfig';
+import { EMPTY_WEB_CONFIG, WebConfig, loadWebConfig } from './webConfig';
+
+/**
+ * The most bytes of one emnify API answer (after decompression): the client's 16 MiB, fixed. A page of
+ * 1,000 events is about 1.2 MB; a larger answer fails the poll (EMNIFY_RESPONSE_TOO_LARGE) and is not retried.
+ */
+export const API_MAX_RESPONSE_BYTES = DEFAULT_MAX_RESPONSE_BYTES;
 
 export interface ExporterDeps {
   logger: Logger;
@@ -38,7 +48,9 @@ export interface Exporter {
 export function createExporter(config: ExporterConfig, deps: ExporterDeps): Exporter {
   const now = deps.now ?? Date.now;
   const logger = deps.logger;
-  const webConfig: WebConfig = config.webConfigFile ? loadWebConfig(config.webConfigFile) : { basicAuthUsers: {} };
+  // Everything that can refuse the configuration comes before the first write of a state file.
+  const webConfig: WebConfig = config.webConfigFile ? loadWebConfig(config.webConfigFile) : EMPTY_WEB_CONFIG;
+  const transport = fetchTransport({ baseUrl: config.apiUrl, maxResponseBytes: API_MAX_RESPONSE_BYTES });
 
   const {
     state: initial,
@@ -46,6 +58,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     loaded,
     replayed,
     tornBytes,
+    removedTemp,
   } = openState(config.stateFile, () => ({
     watermark: now() - config.backfillMs,
     ids: [],
@@ -58,6 +71,11 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     remembered_ids: initial.ids.length,
     journal_deltas: replayed,
   });
+  if (removedTemp) {
+    logger.warn('removed the temp file of a compaction that was cut short (never part of the state)', {
+      file: `${config.stateFile}.tmp`,
+    });
+  }
   if (tornBytes > 0) {
     logger.warn('dropped the torn last line of the state journal: an append cut short by a crash, never published', {
       bytes: tornBytes,
@@ -95,9 +113,9 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION, gateway: config.gateway });
 
   const client = new EmnifyClient({
-    transport: fetchTransport({ baseUrl: config.apiUrl }),
+    transport,
     applicationToken: config.applicationToken,
-    observer: metrics.observer,
+    observer: withClientLog(metrics.observer, logger),
     now,
     ...deps.client,
   });
@@ -106,7 +124,6 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   const gateway: Gateway | undefined =
     config.gateway && m.gateway
       ? createGateway({
-          token: config.gateway.token,
           client: client.share({ priority: 'low', observer: m.gateway.observer }),
           metrics: m.gateway,
           logger,
@@ -146,16 +163,19 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     }
   );
 
+  const basicAuth = webConfig.basicAuthUsers.size > 0 ? new BasicAuthVerifier(webConfig.basicAuthUsers) : undefined;
   const app = createApp({
     registry: metrics.registry,
     ledger,
     metrics,
     logger,
     isReady: () => poller.ready,
-    dataStreamerToken: config.dataStreamerToken,
+    routes: ownCredentialRoutes({ dataStreamer: config.dataStreamerToken, gateway: config.gateway?.token }),
+    basicAuth,
+    headers: webConfig.headers,
     gateway: gateway?.handler,
-    basicAuthUsers: webConfig.basicAuthUsers,
     version: VERSION,
+    now,
   });
 
   let server: Server | undefined;
@@ -166,12 +186,13 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     metrics,
     start: () =>
       new Promise((resolve, reject) => {
-        server = webConfig.tls
-          ? createHttpsServer(
-              { cert: webConfig.tls.cert, key: webConfig.tls.key, minVersion: webConfig.tls.minVersion },
-              app
-            )
-          : createHttpServer(app);
+        const tls = webConfig.tls;
+        if (tls) {
+          server = createHttpsServer(httpsServerOptions(tls), app);
+          enforceClientCertificates(server, tls);
+        } else {
+          server = createHttpServer(app);
+        }
         server.once('error', (err: NodeJS.ErrnoException) => {
           journal.close();
           reject(listenError(config, err));
@@ -182,7 +203,8 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
             address: address.address,
             port: address.port,
             tls: !!webConfig.tls,
-            basic_auth: Object.keys(webConfig.basicAuthUsers).length > 0,
+            client_auth: webConfig.tls?.clientAuth ?? 'NoClientCert',
+            basic_auth: webConfig.basicAuthUsers.size > 0,
             gateway: !!gateway,
           });
           poller.start();
@@ -202,6 +224,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
       }
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections?.();
+      await basicAuth?.close();
       journal.close();
     },
   };

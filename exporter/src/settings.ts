@@ -65,7 +65,7 @@ export const SETTINGS = {
     env: 'EXPORTER_BACKFILL',
     flag: '--backfill',
     default: '1h',
-    help: 'how far back the very first start counts',
+    help: 'how far back the very first start counts (at most 30d: what emnify keeps)',
   },
   overlap: {
     env: 'EXPORTER_POLL_OVERLAP',

@@ -10,10 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmnifyClientOptions } from '@emnify-events/client';
 import { RunningSimulator, SimulatorOptions, startSimulator } from '@emnify-events/simulator';
-import { loadConfig } from '../src/config';
-import { Exporter, createExporter } from '../src/exporter';
-import { silentLogger } from '../src/logger';
-import { countsFromMetrics, scrape, truthAsCounts } from './helpers';
+import { Exporter } from '../src/exporter';
+import { countsFromMetrics, exporterOn, scrape, truthAsCounts } from './helpers';
 import { parseSamples, singleValue } from './metricsText';
 
 const MINUTE = 60_000;
@@ -21,20 +19,14 @@ const DAY = 24 * 60 * MINUTE;
 const T0 = Date.parse('2026-01-10T12:00:00Z');
 
 /** An exporter against `sim`, its state in `dir`, on the clock `now`; `args` are the case's own settings. */
-function exporterFor(
+/** An exporter on `sim` with its state in `dir`. */
+const exporterFor = (
   sim: RunningSimulator,
   dir: string,
   now: () => number,
   args: string[],
   client: Partial<EmnifyClientOptions> = {}
-): Exporter {
-  return createExporter(
-    loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), ...args], {
-      EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-    }),
-    { logger: silentLogger, now, client: { rateLimiter: null, ...client } }
-  );
-}
+): Exporter => exporterOn(sim, join(dir, 'state.json'), { now, args, client });
 
 /** Runs `test` against a simulator of its own, with a state directory of its own; removes both after. */
 async function withSimulator(

@@ -4,10 +4,42 @@
  * the simulator's own catalogue, not from the exporter's lookup.
  */
 import type { AddressInfo } from 'node:net';
-import { EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EventSeverity, EventSource } from '@emnify-events/client';
-import { EVENT_TYPE_CATALOGUE, GroundTruth } from '@emnify-events/simulator';
+import {
+  EVENT_SEVERITY_NAMES,
+  EVENT_SOURCE_NAMES,
+  EmnifyClientOptions,
+  EventSeverity,
+  EventSource,
+} from '@emnify-events/client';
+import { EVENT_TYPE_CATALOGUE, GroundTruth, RunningSimulator } from '@emnify-events/simulator';
 import type { Express } from 'express';
+import { loadConfig } from '../src/config';
+import { Exporter, createExporter } from '../src/exporter';
+import { Logger, silentLogger } from '../src/logger';
 import { parseSamples } from './metricsText';
+
+export interface ExporterOnOptions {
+  /** The exporter's clock (default Date.now). */
+  now?: () => number;
+  /** More flags (`--poll.settle`, `--web.config.file`, ...). */
+  args?: string[];
+  /** More environment variables (`EXPORTER_DATASTREAMER_TOKEN`, ...). */
+  env?: Record<string, string>;
+  /** Overrides of the API client's options; pacing is off unless given. */
+  client?: Partial<EmnifyClientOptions>;
+  logger?: Logger;
+}
+
+/** An exporter reading the simulator `sim`, keeping its state in `stateFile` (not started). */
+export function exporterOn(sim: RunningSimulator, stateFile: string, options: ExporterOnOptions = {}): Exporter {
+  return createExporter(
+    loadConfig(['--emnify.url', sim.url, '--state.file', stateFile, ...(options.args ?? [])], {
+      EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
+      ...options.env,
+    }),
+    { logger: options.logger ?? silentLogger, now: options.now, client: { rateLimiter: null, ...options.client } }
+  );
+}
 
 export interface CountRecords {
   /** JSON of [event_type, event_severity, event_source, country, operator] → events. */

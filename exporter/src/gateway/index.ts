@@ -4,7 +4,8 @@
  * through the exporter's one client (one JWT, one budget, the poller first). See exporter/README.md,
  * "Events gateway".
  *
- * Order of every request: the gateway token (401), the allowlist (404), the method (405), then the
+ * Order of every request: the gateway token (401, checked before this handler by the exporter's route
+ * guard, http/routeCredentials.ts), the allowlist (404), the method (405), then the
  * answer: the type lookup, an event list assembled from time slices, or one handed to emnify as is.
  * No request body is ever read; no emnify credential is ever in an answer, a header or a log line.
  */
@@ -13,7 +14,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import { Logger } from '../logger';
 import { GatewayMetrics } from '../metrics/gateway';
 import { AsIsReader } from './asIs';
-import { hasBearer } from './bearer';
 import { ByteLruCache } from './byteCache';
 import { CACHE_KINDS, CacheKind } from './cacheKinds';
 import { ListParams, ListPlan, planList } from './listRequest';
@@ -34,8 +34,6 @@ export const UPSTREAM_DEADLINE_MS = 25_000;
 export const CACHE_BYTES_PER_EVENT = 4096;
 
 export interface GatewayOptions {
-  /** The gateway token clients must send as their bearer. */
-  token: string;
   /** The exporter's client, shared at low priority (EmnifyClient.share). */
   client: EmnifyClient;
   metrics: GatewayMetrics;
@@ -68,11 +66,6 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: JSON.stringify(body),
 });
 
-const UNAUTHORIZED = json(
-  401,
-  { message: "Missing or wrong gateway token: send Authorization: Bearer <the exporter's EXPORTER_GATEWAY_TOKEN>." },
-  { 'www-authenticate': 'Bearer realm="emnify events gateway"' }
-);
 const NOT_FOUND = json(404, {
   message:
     'Not Found: the events gateway serves GET /api/v1/event, /api/v1/event/type and /api/v1/{endpoint|sim|user}/{id}/event.',
@@ -230,9 +223,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const answer = async (req: Request, url: URL | undefined): Promise<{ route: string; answer: Answer }> => {
     const match = url && matchRoute(url.pathname);
     const route = match?.route ?? OTHER_ROUTE;
-    if (!hasBearer(req.headers.authorization, options.token)) {
-      return { route, answer: UNAUTHORIZED };
-    }
     if (!match || !url) {
       return { route, answer: NOT_FOUND };
     }

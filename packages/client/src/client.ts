@@ -349,7 +349,18 @@ export class EmnifyClient {
     const { value: items, headers } = await this.get(path, params, signal, (response) =>
       parseJsonArray(response, path)
     );
-    const { events, skipped, skippedByReason, truncatedLabels } = normalizeEvents(items, this.normalizeOptions());
+    const { events, skipped, skippedByReason, truncatedLabels, firstRejection } = normalizeEvents(
+      items,
+      this.normalizeOptions()
+    );
+    if (skipped > 0 || truncatedLabels > 0) {
+      this.deps.observer.onEventsRefused?.({
+        endpoint: endpointLabel(path),
+        byReason: skippedByReason,
+        truncatedLabels,
+        firstRejection,
+      });
+    }
     return {
       events,
       items,
