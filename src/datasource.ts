@@ -15,10 +15,11 @@ import {
 } from '@grafana/data';
 import { BackendSrv, TemplateSrv, getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { Observable } from 'rxjs';
-import { proxyTransport } from './api/proxyTransport';
+import { dataSourceTransport } from './api/proxyTransport';
 import { SharedRequests } from './api/sharedRequests';
 import { describeError, healthCheckMessage } from './errors';
 import { toFrames } from './frames/toFrames';
+import { FieldDomains, fieldDomains } from './query/anyValue';
 import { interpolateQuery } from './query/interpolate';
 import { normaliseQuery } from './query/normalise';
 import { toEventQuery } from './query/toEventQuery';
@@ -32,6 +33,8 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   readonly maxPages: number;
   private readonly lists = new SharedRequests<EventList>(30_000);
   private readonly typeLookup = new SharedRequests<EventTypeInfo[]>(3_600_000);
+  /** The complete value sets of fields, with the event types of the last lookup ("All" means any, anyValue.ts). */
+  private domains: FieldDomains = fieldDomains();
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<EmnifyDataSourceOptions>,
@@ -42,17 +45,22 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     super(instanceSettings);
     this.pageSize = instanceSettings.jsonData.pageSize ?? DEFAULT_PAGE_SIZE;
     this.maxPages = instanceSettings.jsonData.maxPages ?? DEFAULT_MAX_PAGES;
-    // One client per data source: one JWT, one rate limiter for every panel using it.
+    // One client per data source: one JWT, one rate limiter for every panel using it. A stored API URL
+    // that cannot work refuses every request with a message saying how to fix it.
     this.client = new EmnifyClient({
-      transport: proxyTransport(instanceSettings.url ?? '', backend),
+      transport: dataSourceTransport(instanceSettings, backend),
       ...clientOptions,
     });
+    const defaultAnnotation = () => normaliseQuery({ format: 'annotations' as const, severity: '2' });
     this.annotations = {
       QueryEditor: AnnotationQueryEditor,
       // New annotation queries start as "critical events"; stored ones always run as annotations.
-      getDefaultQuery: () => normaliseQuery({ format: 'annotations', severity: '2' }),
+      getDefaultQuery: defaultAnnotation,
+      // Grafana spreads getDefaultQuery() onto the annotation itself and stores `target` only once the
+      // user changed something (grafana/scenes standardAnnotationQuery.ts executeAnnotationQuery): an
+      // annotation without `target` runs the default query.
       prepareQuery: (annotation) =>
-        annotation.target ? normaliseQuery({ ...annotation.target, format: 'annotations' }) : undefined,
+        normaliseQuery({ refId: 'Anno', ...(annotation.target ?? defaultAnnotation()), format: 'annotations' }),
     };
     this.variables = new EmnifyVariableSupport(this);
   }
@@ -66,8 +74,10 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   }
 
   /** The event type lookup (cached for an hour). */
-  getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
-    return this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
+  async getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
+    const types = await this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
+    this.domains = fieldDomains(types.map((t) => String(t.id)));
+    return types;
   }
 
   /**
@@ -78,7 +88,7 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   interpolateVariablesInQueries(queries: EmnifyQuery[], scopedVars: ScopedVars): EmnifyQuery[] {
     return queries.map((q) => {
       try {
-        return interpolateQuery(q, this.templateSrv, scopedVars);
+        return interpolateQuery(q, this.templateSrv, scopedVars, this.domains);
       } catch {
         return q;
       }
@@ -122,7 +132,7 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
         .filter((t) => this.filterQuery(t))
         .map(async (target) => {
           try {
-            const query = interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars);
+            const query = interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars, this.domains);
             data.push(...toFrames(query, await this.fetchEvents(query, range, signal), context));
           } catch (err) {
             if (!signal.aborted) {
@@ -131,7 +141,8 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
           }
         })
     );
-    return { data, errors: errors.length ? errors : undefined, error: errors[0] };
+    // `errors` only: DataQueryResponse.error is deprecated in favour of it (@grafana/data 12.4).
+    return { data, errors: errors.length ? errors : undefined };
   }
 
   /** "Save & test": authenticate, then read one event of the last hour. */

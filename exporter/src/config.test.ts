@@ -146,6 +146,77 @@ describe('loadConfig', () => {
     expect(message).toBe('EMNIFY_APPLICATION_TOKEN_FILE (--emnify.token-file): cannot read "/missing" (ENOENT)');
   });
 
+  it('turns the events gateway on with its token (file), a cache size and max-age; off without a token', () => {
+    expect(loadConfig([], TOKEN).gateway).toBeUndefined();
+    const c = loadConfig(
+      ['--gateway.token-file', '/run/secrets/gateway', '--gateway.cache-size', '64MB', '--gateway.max-age', '10s'],
+      TOKEN,
+      () => ' 0123456789abcdef0123\n'
+    );
+    expect(c.gateway).toEqual({ token: '0123456789abcdef0123', cacheBytes: 64 * 2 ** 20, maxAgeMs: 10_000 });
+    expect(describeConfig(c).gateway).toEqual({ token: '<set>', cacheBytes: 64 * 2 ** 20, maxAgeMs: 10_000 });
+    expect(loadConfig([], { ...TOKEN, EXPORTER_GATEWAY_TOKEN: 'x'.repeat(16) }).gateway).toEqual({
+      token: 'x'.repeat(16),
+      cacheBytes: 256 * 2 ** 20,
+      maxAgeMs: 30_000,
+    });
+  });
+
+  it.each([
+    [
+      { EXPORTER_GATEWAY_TOKEN: 'short-token' },
+      'EXPORTER_GATEWAY_TOKEN: the gateway token must be at least 16 characters without blanks (it guards every event of the organisation; e.g. openssl rand -hex 32)',
+    ],
+    [
+      { EXPORTER_GATEWAY_TOKEN: 'a token with blanks in it' },
+      'EXPORTER_GATEWAY_TOKEN: the gateway token must be at least 16 characters without blanks (it guards every event of the organisation; e.g. openssl rand -hex 32)',
+    ],
+    [
+      { EMNIFY_APPLICATION_TOKEN: 'same-token-0123456789', EXPORTER_GATEWAY_TOKEN: 'same-token-0123456789' },
+      'EXPORTER_GATEWAY_TOKEN: must differ from the application token and the Data Streamer token (each is given to someone else)',
+    ],
+    [
+      { EXPORTER_DATASTREAMER_TOKEN: 'same-token-0123456789', EXPORTER_GATEWAY_TOKEN: 'same-token-0123456789' },
+      'EXPORTER_GATEWAY_TOKEN: must differ from the application token and the Data Streamer token (each is given to someone else)',
+    ],
+    [
+      { EXPORTER_GATEWAY_CACHE_SIZE: '256' },
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "256" is not a size (expected a whole number and a unit: B, KB, MB, GB, TB (powers of 1024; KiB, MiB... too), e.g. 256MB)',
+    ],
+    [
+      { EXPORTER_GATEWAY_CACHE_SIZE: '1.5GB' },
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "1.5GB" is not a size (expected a whole number and a unit: B, KB, MB, GB, TB (powers of 1024; KiB, MiB... too), e.g. 256MB)',
+    ],
+    [
+      { EXPORTER_GATEWAY_CACHE_SIZE: '512KB' },
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "512KB" is below the minimum 1MB',
+    ],
+    [
+      { EXPORTER_GATEWAY_TOKEN: 'x'.repeat(16), EXPORTER_GATEWAY_MAX_AGE: '500ms' },
+      'EXPORTER_GATEWAY_MAX_AGE (--gateway.max-age): "500ms" is shorter than the minimum 1000 ms',
+    ],
+  ])('refuses the gateway setting %j', (env, message) => {
+    expect(configError(() => loadConfig([], { ...TOKEN, ...env }))).toBe(message);
+  });
+
+  it('reads sizes as Prometheus does: powers of 1024 in either spelling', () => {
+    const size = (text: string) => loadConfig(['--gateway.cache-size', text], TOKEN);
+    expect(configError(() => size('0MB'))).toBe(
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "0MB" is below the minimum 1MB'
+    );
+    const bytes = (text: string) => {
+      const c = loadConfig(['--gateway.cache-size', text], { ...TOKEN, EXPORTER_GATEWAY_TOKEN: 'x'.repeat(16) });
+      return c.gateway?.cacheBytes;
+    };
+    expect([bytes('1MB'), bytes('1MiB'), bytes('2gb'), bytes('3072KiB'), bytes('1048576B')]).toEqual([
+      2 ** 20,
+      2 ** 20,
+      2 * 2 ** 30,
+      3 * 2 ** 20,
+      2 ** 20,
+    ]);
+  });
+
   it('parses listen addresses', () => {
     expect(parseListenAddress(':8486', 'x')).toEqual({ host: '', port: 8486 });
     expect(parseListenAddress('[::1]:80', 'x')).toEqual({ host: '::1', port: 80 });

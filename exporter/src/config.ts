@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseByteSize } from './byteSize';
+import { normalizeBaseUrl } from '@emnify-events/client';
 import { MAX_TIMER_MS } from '@emnify-events/client';
 import { parseDuration } from './duration';
 import { ConfigError } from './errors';
@@ -40,6 +42,15 @@ export interface ExporterConfig {
   webConfigFile?: string;
   /** Bearer token the Data Streamer must send to POST /datastreamer; the endpoint is off without it. */
   dataStreamerToken?: string;
+  /** The events gateway (`/api/v1/...`); off without a token. */
+  gateway?: {
+    /** Bearer token its clients send. */
+    token: string;
+    /** Bound of its cache, in approximate bytes. */
+    cacheBytes: number;
+    /** How old an answer about time that still changes may be. */
+    maxAgeMs: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -50,6 +61,9 @@ export interface CommandLine {
 }
 
 const settingKeys = Object.keys(SETTINGS) as SettingKey[];
+
+/** The shortest gateway token accepted: 16 characters (a hex token of 64 bits). */
+export const MIN_GATEWAY_TOKEN_LENGTH = 16;
 
 /** `EXPORTER_POLL_INTERVAL (--poll.interval)`: how errors name a setting. */
 export function settingName(key: SettingKey): string {
@@ -182,16 +196,7 @@ export function configFrom(
       .map((s) => s.trim())
       .filter(Boolean);
 
-  const apiUrl = raw('apiUrl')!;
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    throw new ConfigError(`${name('apiUrl')}: "${apiUrl}" is not a URL (expected e.g. https://cdn.emnify.net)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name('apiUrl')}: "${apiUrl}" is not an http(s) URL`);
-  }
+  const apiUrl = checkApiUrl(raw('apiUrl')!);
   const dropLabels = list('dropLabels');
   for (const label of dropLabels) {
     if (label !== 'operator' && label !== 'country') {
@@ -213,9 +218,33 @@ export function configFrom(
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new ConfigError(`${name('logLevel')}: "${logLevel}" is not debug, info, warn or error`);
   }
+  const applicationToken = secret('token', 'tokenFile', true)!;
+  const dataStreamerToken = secret('dsToken', 'dsTokenFile', false);
+  const gatewayToken = secret('gatewayToken', 'gatewayTokenFile', false);
+  if (gatewayToken !== undefined) {
+    if (gatewayToken.length < MIN_GATEWAY_TOKEN_LENGTH || /\s/.test(gatewayToken)) {
+      throw new ConfigError(
+        `${name('gatewayToken')}: the gateway token must be at least ${MIN_GATEWAY_TOKEN_LENGTH} characters without blanks (it guards every event of the organisation; e.g. openssl rand -hex 32)`
+      );
+    }
+    if (gatewayToken === applicationToken || gatewayToken === dataStreamerToken) {
+      throw new ConfigError(
+        `${name('gatewayToken')}: must differ from the application token and the Data Streamer token (each is given to someone else)`
+      );
+    }
+  }
+  let cacheBytes: number;
+  try {
+    cacheBytes = parseByteSize(raw('gatewayCacheSize')!);
+  } catch (err) {
+    throw new ConfigError(`${name('gatewayCacheSize')}: ${(err as Error).message}`);
+  }
+  if (cacheBytes < 2 ** 20) {
+    throw new ConfigError(`${name('gatewayCacheSize')}: "${raw('gatewayCacheSize')!}" is below the minimum 1MB`);
+  }
   const config: ExporterConfig = {
-    apiUrl: url.toString().replace(/\/+$/, ''),
-    applicationToken: secret('token', 'tokenFile', true)!,
+    apiUrl,
+    applicationToken,
     listen: parseListenAddress(raw('listen')!, name('listen')),
     pollIntervalMs: timerDuration('pollInterval', 1000),
     stateFile: raw('stateFile')!,
@@ -229,13 +258,60 @@ export function configFrom(
     dropLabels: dropLabels as DroppableLabel[],
     eventTypes,
     webConfigFile: raw('webConfig') || undefined,
-    dataStreamerToken: secret('dsToken', 'dsTokenFile', false),
+    dataStreamerToken,
+    gateway: gatewayToken ? { token: gatewayToken, cacheBytes, maxAgeMs: duration('gatewayMaxAge', 1000) } : undefined,
     logLevel: logLevel as ExporterConfig['logLevel'],
   };
+  if (config.backfillMs > MAX_BACKFILL_MS) {
+    throw new ConfigError(
+      `${name('backfill')}: "${raw('backfill')!}" reaches further back than the 30 days emnify keeps events: at most 30d (the events before were deleted)`
+    );
+  }
   if (config.maxWindowMs <= config.overlapMs) {
     throw new ConfigError(`${name('maxWindow')}: must be longer than ${name('overlap')} (${config.overlapMs} ms)`);
   }
   return config;
+}
+
+/** The longest `--backfill`: the 30 days emnify keeps events (emnify-api.md §6.2). */
+export const MAX_BACKFILL_MS = 30 * 86_400_000;
+
+/** A URL's text with its user and password (what comes before an `@` of the authority) blanked out, for messages. */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1<credentials>@');
+}
+
+/**
+ * The API base URL, checked by the shared client's own rule (http or https, no query, fragment or
+ * credentials: the emnify API takes the application token only). Messages never repeat credentials.
+ */
+function checkApiUrl(text: string): string {
+  const name = settingName('apiUrl');
+  const shown = withoutUrlCredentials(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${name}: "${shown}" is not a URL (expected e.g. https://cdn.emnify.net)`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${name}: "${shown}" carries a user or password; the emnify API takes the application token only (EMNIFY_APPLICATION_TOKEN(_FILE)): remove them`
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name}: "${shown}" is not an http(s) URL`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(
+      `${name}: "${shown.replace(/[?#].*$/, '')}" has a query or fragment; give the base URL only (e.g. https://cdn.emnify.net)`
+    );
+  }
+  try {
+    return normalizeBaseUrl(text);
+  } catch (err) {
+    throw new ConfigError(`${name}: ${withoutUrlCredentials((err as Error).message)}`);
+  }
 }
 
 /** The configuration from argv and environment (for programs that only run the exporter: tests, benchmarks). */
@@ -249,11 +325,12 @@ export function loadConfig(
 
 /** The effective configuration for the start-up line and `--config.check`: secrets as whether they are set. */
 export function describeConfig(config: ExporterConfig): Record<string, unknown> {
-  const { applicationToken, dataStreamerToken, ...rest } = config;
+  const { applicationToken, dataStreamerToken, gateway, ...rest } = config;
   return {
     ...rest,
     webConfigFile: rest.webConfigFile ?? null,
     applicationToken: applicationToken ? '<set>' : '<unset>',
     dataStreamerToken: dataStreamerToken ? '<set>' : '<unset>',
+    gateway: gateway ? { ...gateway, token: '<set>' } : null,
   };
 }

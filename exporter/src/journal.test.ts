@@ -448,7 +448,7 @@ describe('state journal', () => {
           }
         },
       });
-      const d: StateDelta = { ids: [[1, T0]], events: new Map([[labelKey(['a']), 5]]), late: 1 };
+      const d: StateDelta = { ids: [[1, T0]], events: new Map([[labelKey(['a', 'INFO', 'API', '', '']), 5]]), late: 1 };
       o.journal.append(d);
       model.add(d);
       o.journal.compact(model.state());
@@ -458,7 +458,7 @@ describe('state journal', () => {
       const after = reload(path);
       expect(after.replayed).toBe(0);
       expect(plain(after.state)).toEqual(model.plain());
-      expect(plain(after.state).events).toEqual([[labelKey(['a']), 5]]);
+      expect(plain(after.state).events).toEqual([[labelKey(['a', 'INFO', 'API', '', '']), 5]]);
     });
 
     it.each(ORDER)('a failure at %s: nothing half-done, and appending after it keeps the state exact', (failAt) => {

@@ -20,10 +20,10 @@
  */
 import { closeSync, constants, fdatasyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDir, writeAtomic } from './durableFile';
+import { fsyncDir, removeTemp, writeAtomic } from './durableFile';
 import { StateError } from './errors';
 import { ExporterState, StateDelta, applyDelta, fromReplayState, toReplayState } from './state';
-import { JournalRecord, parseRecord, parseState, serializeRecord, serializeState } from './stateFormat';
+import { JournalRecord, parseState, readRecord, serializeRecord, serializeState } from './stateFormat';
 
 /** Points of an append or a compaction, in order, where tests simulate a crash or inject a failure. */
 export type JournalStep =
@@ -45,6 +45,8 @@ export interface OpenedState {
   replayed: number;
   /** Bytes of a torn last journal line dropped (a crash during an append that was never published). */
   tornBytes: number;
+  /** Whether a temp file of a compaction cut short by a crash was found and removed. */
+  removedTemp: boolean;
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 4 * 1024 * 1024;
@@ -80,13 +82,13 @@ export function scanJournal(buf: Buffer, path: string): JournalScan {
     line++;
     const nl = buf.indexOf(10, pos);
     // An unterminated line is torn even if it parses: the newline is part of the write that was synced.
-    const record = nl === -1 ? undefined : parseRecord(buf.toString('utf8', pos, nl));
-    if (!record) {
+    const record = nl === -1 ? 'unterminated' : readRecord(buf.toString('utf8', pos, nl));
+    if (typeof record === 'string') {
       if (nl === -1 || nl + 1 === buf.length) {
         break;
       }
       throw new StateError(
-        `state journal ${path} is corrupt at line ${line} (byte ${pos}), before its last line: restore it, or move it and the state file away to start counting afresh`
+        `state journal ${path} is corrupt at line ${line} (byte ${pos}), before its last line (${record}): restore it, or move it and the state file away to start counting afresh`
       );
     }
     const previous = records[records.length - 1];
@@ -184,6 +186,8 @@ export function readState(path: string): StoredState {
 export function openState(path: string, initial: () => ExporterState, options: JournalOptions = {}): OpenedState {
   const jpath = journalPathOf(path);
   const stored = readState(path);
+  // A compaction's temp file is never read (the rename publishes it): one left by a crash is garbage.
+  const removedTemp = removeTemp(path);
   let state = stored.state;
   let baseBytes = stored.baseBytes;
   if (!state) {
@@ -218,6 +222,7 @@ export function openState(path: string, initial: () => ExporterState, options: J
     loaded: stored.state !== undefined,
     replayed: stored.replayed,
     tornBytes: stored.journalBytes - stored.goodLength,
+    removedTemp,
   };
 }
 

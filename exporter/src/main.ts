@@ -41,7 +41,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     return;
   }
   const config = configFrom(command.flags, env);
-  secrets = [config.applicationToken, config.dataStreamerToken];
+  secrets = [config.applicationToken, config.dataStreamerToken, config.gateway?.token];
   checkPaths(config);
   if (command.mode === 'check') {
     const state = describeState(config);

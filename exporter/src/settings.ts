@@ -65,7 +65,7 @@ export const SETTINGS = {
     env: 'EXPORTER_BACKFILL',
     flag: '--backfill',
     default: '1h',
-    help: 'how far back the very first start counts',
+    help: 'how far back the very first start counts (at most 30d: what emnify keeps)',
   },
   overlap: {
     env: 'EXPORTER_POLL_OVERLAP',
@@ -124,6 +124,28 @@ export const SETTINGS = {
     env: 'EXPORTER_DATASTREAMER_TOKEN_FILE',
     flag: '--datastreamer.token-file',
     help: 'file holding that token',
+  },
+  gatewayToken: {
+    env: 'EXPORTER_GATEWAY_TOKEN',
+    flag: '',
+    help: 'bearer token clients of the events gateway (/api/v1) send; the gateway is off without it',
+  },
+  gatewayTokenFile: {
+    env: 'EXPORTER_GATEWAY_TOKEN_FILE',
+    flag: '--gateway.token-file',
+    help: 'file holding that token',
+  },
+  gatewayCacheSize: {
+    env: 'EXPORTER_GATEWAY_CACHE_SIZE',
+    flag: '--gateway.cache-size',
+    default: '256MB',
+    help: 'bound of the events gateway cache (approximate bytes, powers of 1024)',
+  },
+  gatewayMaxAge: {
+    env: 'EXPORTER_GATEWAY_MAX_AGE',
+    flag: '--gateway.max-age',
+    default: '30s',
+    help: 'how old a gateway answer about time that still changes may be',
   },
   logLevel: { env: 'EXPORTER_LOG_LEVEL', flag: '--log.level', default: 'info', help: 'debug, info, warn or error' },
 } satisfies Record<string, Setting>;

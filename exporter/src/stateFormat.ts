@@ -19,6 +19,7 @@
 import { emptyCounts } from './counts';
 import { StateError } from './errors';
 import { ExporterState, StateDelta } from './state';
+import { BASE_FIELDS, RECORD_FIELDS, objectProblem } from './stateShape';
 
 export const STATE_VERSION = 3;
 
@@ -59,51 +60,25 @@ export function serializeState(state: ExporterState, seq = 0): string {
   return JSON.stringify(file);
 }
 
-const isPair = (p: unknown, key: 'number' | 'string'): boolean =>
-  Array.isArray(p) &&
-  p.length === 2 &&
-  typeof p[0] === key &&
-  typeof p[1] === 'number' &&
-  Number.isFinite(p[1]) &&
-  (key === 'string' || Number.isFinite(p[0]));
-
-const isIdList = (v: unknown): boolean =>
-  Array.isArray(v) && v.every((id) => typeof id === 'number' && Number.isSafeInteger(id));
-
 /**
- * Parses a base file of version 1 (seq 0), 2 or 3. `legacy`: a version before 3, which did not record
+ * Parses a base file of version 1 (seq 0), 2 or 3, checking its whole shape (stateShape.ts). `legacy`: a version before 3, which did not record
  * which ids a poll had seen (its ids, and those of the journal replayed over it, count as push-only).
  */
 export function parseState(text: string, path: string): { state: ExporterState; seq: number; legacy: boolean } {
   const away = `move it and its journal (${path}.journal) away to start counting afresh`;
-  let file: StateFile;
+  let parsed: unknown;
   try {
-    file = JSON.parse(text) as StateFile;
+    parsed = JSON.parse(text);
   } catch {
     throw new StateError(`state file ${path} is not valid JSON: ${away}`);
   }
-  if (
-    !file ||
-    typeof file !== 'object' ||
-    (file.version !== 1 && file.version !== 2 && file.version !== STATE_VERSION) ||
-    typeof file.watermark !== 'number' ||
-    !Array.isArray(file.ids)
-  ) {
-    throw new StateError(`state file ${path} has an unknown format (version ${String(file?.version)}): ${away}`);
+  const problem = objectProblem(parsed, BASE_FIELDS);
+  if (problem !== undefined) {
+    throw new StateError(`state file ${path} is not a state of this exporter: ${problem}: restore it, or ${away}`);
   }
-  const seq = file.version === 1 ? 0 : file.seq;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new StateError(`state file ${path} has no valid journal sequence number: ${away}`);
-  }
+  const file = parsed as StateFile;
+  const seq = file.version === 1 ? 0 : file.seq!;
   const legacy = file.version < STATE_VERSION;
-  if (
-    !legacy &&
-    ((file.push_ids !== undefined && !isIdList(file.push_ids)) ||
-      (file.forgotten_below !== undefined &&
-        (typeof file.forgotten_below !== 'number' || !Number.isFinite(file.forgotten_below))))
-  ) {
-    throw new StateError(`state file ${path} has an invalid push_ids or forgotten_below: ${away}`);
-  }
   const counts = emptyCounts();
   for (const [k, v] of file.events ?? []) {
     counts.events.set(k, v);
@@ -153,41 +128,34 @@ export function serializeRecord(seq: number, delta: StateDelta): string {
   return JSON.stringify(line);
 }
 
-/** A journal line, or `undefined` when it is not one (torn, corrupt). Checks every field's shape. */
-export function parseRecord(text: string): JournalRecord | undefined {
-  let o: Record<string, unknown>;
+/** A journal line, or what is wrong with it (torn, corrupt): every field's shape is checked (stateShape.ts). */
+export function readRecord(text: string): JournalRecord | string {
+  let o: unknown;
   try {
-    o = JSON.parse(text) as Record<string, unknown>;
+    o = JSON.parse(text);
   } catch {
-    return undefined;
+    return 'not JSON';
   }
-  if (!o || typeof o !== 'object' || Array.isArray(o) || !Number.isSafeInteger(o.seq) || (o.seq as number) < 1) {
-    return undefined;
+  const problem = objectProblem(o, RECORD_FIELDS);
+  if (problem !== undefined) {
+    return problem;
   }
-  const finite = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
-  const pairs = (v: unknown, key: 'number' | 'string') =>
-    v === undefined || (Array.isArray(v) && v.every((p) => isPair(p, key)));
-  if (
-    !pairs(o.ids, 'number') ||
-    !pairs(o.events, 'string') ||
-    !pairs(o.volume, 'string') ||
-    (o.pushed !== undefined && o.pushed !== true) ||
-    (o.polled !== undefined && !isIdList(o.polled)) ||
-    !finite(o.late) ||
-    !finite(o.watermark) ||
-    !finite(o.prune)
-  ) {
-    return undefined;
-  }
+  const line = o as Record<string, unknown>;
   const delta: StateDelta = {
-    ids: o.ids as Array<[number, number]> | undefined,
-    pushed: o.pushed === true ? true : undefined,
-    polled: o.polled as number[] | undefined,
-    events: o.events ? new Map(o.events as Array<[string, number]>) : undefined,
-    volume: o.volume ? new Map(o.volume as Array<[string, number]>) : undefined,
-    late: o.late as number | undefined,
-    watermark: o.watermark as number | undefined,
-    prune: o.prune as number | undefined,
+    ids: line.ids as Array<[number, number]> | undefined,
+    pushed: line.pushed === true ? true : undefined,
+    polled: line.polled as number[] | undefined,
+    events: line.events ? new Map(line.events as Array<[string, number]>) : undefined,
+    volume: line.volume ? new Map(line.volume as Array<[string, number]>) : undefined,
+    late: line.late as number | undefined,
+    watermark: line.watermark as number | undefined,
+    prune: line.prune as number | undefined,
   };
-  return { seq: o.seq as number, delta };
+  return { seq: line.seq as number, delta };
+}
+
+/** A journal line, or `undefined` when it is not one. */
+export function parseRecord(text: string): JournalRecord | undefined {
+  const record = readRecord(text);
+  return typeof record === 'string' ? undefined : record;
 }

@@ -149,6 +149,7 @@ describe('exporter command line', () => {
           eventTypes: [],
           webConfigFile: null,
           dataStreamerToken: '<unset>',
+          gateway: null,
           logLevel: 'info',
         },
         state: { file: stateFile, exists: false },
@@ -161,7 +162,10 @@ describe('exporter command line', () => {
       const stateFile = join(dir, 'check-state.json');
       const base = JSON.stringify({ version: 2, seq: 0, watermark: 1_767_225_600_000, ids: [[7, 1_767_225_590_000]] });
       writeFileSync(stateFile, base);
-      writeFileSync(`${stateFile}.journal`, '{"seq":1,"ids":[[8,1767225599000]],"events":[["[\\"a\\"]",1]]}\n');
+      writeFileSync(
+        `${stateFile}.journal`,
+        '{"seq":1,"ids":[[8,1767225599000]],"events":[["[\\"a\\",\\"INFO\\",\\"API\\",\\"\\",\\"\\"]",1]]}\n'
+      );
       const r = await run([MAIN, '--config.check', '--state.file', stateFile], token);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout.slice(r.stdout.indexOf('\n') + 1)).state).toEqual({

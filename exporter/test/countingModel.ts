@@ -43,11 +43,12 @@ export class CountingModel {
   private readonly pushOnly = new Set<number>();
   /** The highest bound below which ids were forgotten. */
   private forgotten = -Infinity;
+  private readonly unknownTypes = new Set<string>();
 
   constructor(
     private watermark: number,
     private readonly overlapMs: number,
-    /** Type id → the lookup's spelling (the label value); a type not in it keeps the event's own. */
+    /** Type id → the lookup's spelling (the label value); a type not in it keeps the event's own (see ingest). */
     private readonly lookup: ReadonlyMap<number, string>,
     /** Only these types are counted (empty: all). */
     private readonly onlyTypes: ReadonlySet<number> = new Set()
@@ -79,9 +80,11 @@ export class CountingModel {
         if (origin === 'push') {
           this.pushOnly.add(e.id);
         }
-        const type = this.lookup.get(e.typeId) ?? e.typeDescription;
-        const country = e.network?.countryIso ?? '';
-        const operator = e.network?.operatorName ?? '';
+        // A type the lookup lacks: its own spelling (the first 20 such, then "other"), no country or operator.
+        const known = this.lookup.has(e.typeId);
+        const type = known ? this.lookup.get(e.typeId)! : this.unknownType(e.typeDescription);
+        const country = known ? (e.network?.countryIso ?? '') : '';
+        const operator = known ? (e.network?.operatorName ?? '') : '';
         add(this.events, [type, e.severityName, e.sourceName, country, operator].join('|'), 1);
         if (e.volume) {
           add(this.volume, `rx|${country}|${operator}`, e.volume.rx);
@@ -95,6 +98,14 @@ export class CountingModel {
     }
     this.late += result.late;
     return result;
+  }
+
+  private unknownType(spelling: string): string {
+    if (!this.unknownTypes.has(spelling) && this.unknownTypes.size >= 20) {
+      return 'other';
+    }
+    this.unknownTypes.add(spelling);
+    return spelling;
   }
 
   completeWindow(until: number): void {

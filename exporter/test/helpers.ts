@@ -27,6 +27,29 @@ import { Exporter, createExporter } from '../src/exporter';
 import { Logger, silentLogger } from '../src/logger';
 import { parseSamples } from './metricsText';
 
+export interface ExporterOnOptions {
+  /** The exporter's clock (default Date.now). */
+  now?: () => number;
+  /** More flags (`--poll.settle`, `--web.config.file`, ...). */
+  args?: string[];
+  /** More environment variables (`EXPORTER_DATASTREAMER_TOKEN`, ...). */
+  env?: Record<string, string>;
+  /** Overrides of the API client's options; pacing is off unless given. */
+  client?: Partial<EmnifyClientOptions>;
+  logger?: Logger;
+}
+
+/** An exporter reading the simulator `sim`, keeping its state in `stateFile` (not started). */
+export function exporterOn(sim: RunningSimulator, stateFile: string, options: ExporterOnOptions = {}): Exporter {
+  return createExporter(
+    loadConfig(['--emnify.url', sim.url, '--state.file', stateFile, ...(options.args ?? [])], {
+      EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
+      ...options.env,
+    }),
+    { logger: options.logger ?? silentLogger, now: options.now, client: { rateLimiter: null, ...options.client } }
+  );
+}
+
 /** An exporter against `sim`, its state in `dir`, on the clock `now`; `args` are the case's own settings. */
 export function exporterFor(
   sim: RunningSimulator,
@@ -36,13 +59,7 @@ export function exporterFor(
   client: Partial<EmnifyClientOptions> = {},
   extra: { env?: Record<string, string>; logger?: Logger } = {}
 ): Exporter {
-  return createExporter(
-    loadConfig(['--emnify.url', sim.url, '--state.file', join(dir, 'state.json'), ...args], {
-      EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-      ...extra.env,
-    }),
-    { logger: extra.logger ?? silentLogger, now, client: { rateLimiter: null, ...client } }
-  );
+  return exporterOn(sim, join(dir, 'state.json'), { now, args, client, ...extra });
 }
 
 /** Runs `test` against a simulator of its own, with a state directory of its own; removes both after. */

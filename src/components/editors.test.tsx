@@ -72,6 +72,31 @@ describe('ConfigEditor', () => {
     expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { maxPages: 5 } }));
   });
 
+  it('stores the API URL without trailing slashes when the field is left, and says what is wrong with one', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(
+      <ConfigEditor
+        options={configOptions({ jsonData: { apiUrl: ' https://cdn.emnify.net/ ' } })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    const input = screen.getByTestId(selectors.config.apiUrl);
+    // A stored URL that cannot work says why (one saved by an older version, or provisioned).
+    expect(screen.getByText(/starts or ends with a space/)).toBeInTheDocument();
+    fireEvent.focus(input);
+    fireEvent.blur(input);
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { apiUrl: 'https://cdn.emnify.net' } })
+    );
+    // Emptied: unset, so the routes use the default URL.
+    rerender(
+      <ConfigEditor options={configOptions({ jsonData: { apiUrl: '  ' } })} onOptionsChange={onOptionsChange} />
+    );
+    fireEvent.focus(input);
+    fireEvent.blur(input);
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { apiUrl: undefined } }));
+  });
+
   it('shows a configured token as configured, never its value, and can reset it', () => {
     const onOptionsChange = jest.fn();
     render(

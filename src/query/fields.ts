@@ -41,6 +41,11 @@ interface FilterFieldSpec {
   /** The editor's input: free text, a choice of `options` (own values allowed), or the API's event types. */
   input: 'text' | 'choice' | 'eventTypes';
   options?: readonly FieldOption[];
+  /**
+   * The options are every value the API knows for this filter (query/anyValue.ts): a template variable
+   * holding all of them (Grafana's "All" without a custom all value) means "any value", no filter.
+   */
+  exhaustive?: true;
   placeholder?: string;
   /** What it matches: the editor's tooltip and the README's field list. */
   help: string;
@@ -71,6 +76,7 @@ export const FILTER_FIELDS = [
     stored: 'text',
     input: 'choice',
     options: optionsOf(EVENT_SEVERITY_NAMES),
+    exhaustive: true,
     help: 'INFO, WARN or CRITICAL',
   },
   {
@@ -82,6 +88,7 @@ export const FILTER_FIELDS = [
     stored: 'text',
     input: 'choice',
     options: optionsOf(EVENT_SOURCE_NAMES),
+    exhaustive: true,
     help: 'Network, Policy Control or API',
   },
   {
@@ -137,6 +144,7 @@ export const FILTER_FIELDS = [
     stored: 'text',
     input: 'choice',
     options: optionsOf(EVENT_ALERT_NAMES),
+    exhaustive: true,
     help: 'Events flagged as alerts, or not',
   },
   {

@@ -1,38 +1,44 @@
 import { TemplateSrv } from '@grafana/runtime';
+import { dashboardScene } from '../../test/grafana/dashboardScene';
+import { fieldDomains } from './anyValue';
 import { EmnifyQuery } from '../types';
 import { FILTER_FIELDS } from './fields';
 import { interpolateQuery } from './interpolate';
 
 /**
- * Dashboard variables replaced as Grafana replaces them for a data source that passes a function format
- * (grafana/scenes sceneInterpolator.ts, formatValue): `$name` and `${name}` are looked up, and the
- * function gets the variable's value (a list for a multi-value variable, even with one value selected)
- * and `{ name, type, multi, includeAll }`. An unknown variable stays as it is.
+ * Dashboard variables as @grafana/scenes holds and interpolates them (the TemplateSrv of a scenes
+ * dashboard, test/grafana/dashboardScene.ts): custom variables with their current values; `all` and
+ * `every` are on "All", with the custom all value `*` and without one.
  */
-function templateSrvWith(variables: Record<string, string | string[]>): TemplateSrv {
-  return {
-    replace(target: string, _scopedVars: unknown, format: (value: unknown, variable: object) => string) {
-      return target.replace(/\$(\w+)|\$\{(\w+)\}/g, (match, plain?: string, braced?: string) => {
-        const name = (plain ?? braced)!;
-        if (!(name in variables)) {
-          return match;
-        }
-        const value = variables[name];
-        return format(value, { name, type: 'custom', multi: Array.isArray(value), includeAll: false });
-      });
-    },
-  } as unknown as TemplateSrv;
-}
-
-const srv = templateSrvWith({
-  one: 'Germany',
-  two: ['Germany', 'France'],
-  three: ['0', '1', '2'],
-  picked: ['2'],
-  ids: ['42', '43'],
-  id: '42',
-  types: ['1', '3'],
+const scene = dashboardScene({
+  uid: 'interpolate-test',
+  title: 'variables',
+  panels: [],
+  templating: {
+    list: [
+      { name: 'one', type: 'custom', query: 'Germany,France', current: { value: 'Germany' } },
+      {
+        name: 'two',
+        type: 'custom',
+        multi: true,
+        query: 'Germany,France,Spain',
+        current: { value: ['Germany', 'France'] },
+      },
+      { name: 'three', type: 'custom', multi: true, query: '0,1,7', current: { value: ['0', '1', '7'] } },
+      { name: 'picked', type: 'custom', multi: true, query: '1,2', current: { value: ['2'] } },
+      { name: 'ids', type: 'custom', multi: true, query: '42,43', current: { value: ['42', '43'] } },
+      { name: 'id', type: 'custom', query: '42,43', current: { value: '42' } },
+      { name: 'types', type: 'custom', multi: true, query: '1,3,5', current: { value: ['1', '3'] } },
+      { name: 'all', type: 'custom', includeAll: true, allValue: '*', query: '0,1,2', current: { value: '$__all' } },
+      { name: 'every', type: 'custom', includeAll: true, allValue: '', query: '0,1,2', current: { value: '$__all' } },
+      { name: 'everyType', type: 'custom', includeAll: true, query: '1,3,5', current: { value: '$__all' } },
+      { name: 'pair', type: 'custom', includeAll: true, multi: true, query: '0,1,2', current: { value: ['0', '1'] } },
+    ],
+  },
 });
+const srv = scene.templateSrv;
+beforeAll(() => scene.load());
+
 const query = (q: Partial<EmnifyQuery>): EmnifyQuery => Object.freeze({ refId: 'A', format: 'logs', ...q });
 
 describe('interpolateQuery', () => {
@@ -73,43 +79,43 @@ describe('interpolateQuery', () => {
   const oneValueRows: Array<[keyof EmnifyQuery, string]> = [
     [
       'severity',
-      'Invalid filter "severity": $three holds 3 values (0, 1, 2), but Severity takes one: select a single value of the variable',
+      'Invalid filter "severity": $three holds 3 values (0, 1, 7), but Severity takes one: select a single value of the variable',
     ],
     [
       'source',
-      'Invalid filter "source": $three holds 3 values (0, 1, 2), but Source takes one: select a single value of the variable',
+      'Invalid filter "source": $three holds 3 values (0, 1, 7), but Source takes one: select a single value of the variable',
     ],
     [
       'alert',
-      'Invalid filter "alert": $three holds 3 values (0, 1, 2), but Alert takes one: select a single value of the variable',
+      'Invalid filter "alert": $three holds 3 values (0, 1, 7), but Alert takes one: select a single value of the variable',
     ],
     [
       'description',
-      'Invalid filter "description": $three holds 3 values (0, 1, 2), but Description takes one: select a single value of the variable',
+      'Invalid filter "description": $three holds 3 values (0, 1, 7), but Description takes one: select a single value of the variable',
     ],
     [
       'tags',
-      'Invalid filter "tags": $three holds 3 values (0, 1, 2), but Tag takes one: select a single value of the variable',
+      'Invalid filter "tags": $three holds 3 values (0, 1, 7), but Tag takes one: select a single value of the variable',
     ],
     [
       'imsi',
-      'Invalid filter "imsi": $three holds 3 values (0, 1, 2), but IMSI takes one: select a single value of the variable',
+      'Invalid filter "imsi": $three holds 3 values (0, 1, 7), but IMSI takes one: select a single value of the variable',
     ],
     [
       'imei',
-      'Invalid filter "imei": $three holds 3 values (0, 1, 2), but IMEI takes one: select a single value of the variable',
+      'Invalid filter "imei": $three holds 3 values (0, 1, 7), but IMEI takes one: select a single value of the variable',
     ],
     [
       'ipAddress',
-      'Invalid filter "ip_address": $three holds 3 values (0, 1, 2), but IP address takes one: select a single value of the variable',
+      'Invalid filter "ip_address": $three holds 3 values (0, 1, 7), but IP address takes one: select a single value of the variable',
     ],
     [
       'organisation',
-      'Invalid filter "organisation": $three holds 3 values (0, 1, 2), but Organisation takes one: select a single value of the variable',
+      'Invalid filter "organisation": $three holds 3 values (0, 1, 7), but Organisation takes one: select a single value of the variable',
     ],
     [
       'user',
-      'Invalid filter "user": $three holds 3 values (0, 1, 2), but User takes one: select a single value of the variable',
+      'Invalid filter "user": $three holds 3 values (0, 1, 7), but User takes one: select a single value of the variable',
     ],
   ];
 
@@ -152,5 +158,43 @@ describe('interpolateQuery', () => {
   it('leaves text without variables, and unknown variables, as they are', () => {
     const q = query({ description: 'cost $5', severity: '$nope', eventTypes: ['3'] });
     expect(interpolateQuery(q, srv)).toEqual(q);
+  });
+
+  describe('"All" means any value', () => {
+    it('leaves out every filter that holds the custom all value *', () => {
+      expect(
+        interpolateQuery(
+          query({
+            eventTypes: ['$all'],
+            severity: '$all',
+            country: 'Germany|$all',
+            description: '$all',
+            scope: 'sim',
+            scopeId: '$all',
+          }),
+          srv
+        )
+      ).toEqual(query({ scope: 'all' }));
+    });
+
+    it('leaves out a filter given every value it can have (All without a custom all value)', () => {
+      const domains = fieldDomains(['1', '3', '5']);
+      expect(
+        interpolateQuery(
+          query({ eventTypes: ['$everyType'], severity: '$every', source: '$every', rat: '$every' }),
+          srv,
+          {},
+          domains
+        )
+      ).toEqual(query({ rat: '0|1|2' }));
+      // Without the event types of the lookup, every type is a list of types (the API takes at most 6).
+      expect(interpolateQuery(query({ eventTypes: ['$everyType'] }), srv).eventTypes).toEqual(['1', '3', '5']);
+    });
+
+    it('says how to make "All" mean any value when a one-value field gets several values of an All-able variable', () => {
+      expect(() => interpolateQuery(query({ description: '$pair' }), srv)).toThrow(
+        'Invalid filter "description": $pair holds 2 values (0, 1), but Description takes one: select a single value of the variable (for "All" to mean any value, give the variable the custom all value "*")'
+      );
+    });
   });
 });

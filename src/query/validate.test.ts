@@ -34,4 +34,10 @@ describe('validateQuery', () => {
     );
     expect(validateQuery(q({ alert: 'yes' }))).toBe('Invalid filter "alert": "yes" is not true or false');
   });
+
+  it('takes * as any value (no filter) in every field', () => {
+    expect(
+      validateQuery(q({ imei: '*', eventTypes: ['*'], country: 'Germany|*', scope: 'sim', scopeId: '*' }))
+    ).toBeUndefined();
+  });
 });

@@ -1,10 +1,12 @@
 /**
  * What the editor can say about a query before its variables are known: every value without a variable
  * goes through the same toEventQuery (and so the client's rules) that the data source runs; a value
- * holding a `$variable` is checked once the variable is replaced, when the query runs.
+ * holding a `$variable` is checked once the variable is replaced, when the query runs; `*` (any value)
+ * is no filter.
  */
 import { describeError } from '../errors';
 import { EmnifyQuery } from '../types';
+import { withoutAnyValues } from './anyValue';
 import { FILTER_FIELDS } from './fields';
 import { toEventQuery } from './toEventQuery';
 
@@ -31,7 +33,7 @@ function withoutVariables(query: EmnifyQuery): EmnifyQuery {
 export function validateQuery(query: EmnifyQuery): string | undefined {
   try {
     // Any valid range and page size: the check is about the filters and the scope.
-    toEventQuery(withoutVariables(query), { from: 0, to: 0 }, 1);
+    toEventQuery(withoutAnyValues(withoutVariables(query)), { from: 0, to: 0 }, 1);
     return undefined;
   } catch (err) {
     return describeError(err);

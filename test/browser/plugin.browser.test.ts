@@ -8,9 +8,12 @@ import { join, resolve } from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
 import { EmnifyClient, EmnifyEvent, EventFilter, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
-import { DIST, Harness, startHarness } from './harness';
-import { hostIds } from './host/ids';
+import { DIST, DS_UID, Harness, startHarness } from './harness';
+import { DashboardResult, hostIds } from './host/ids';
 import { selectors } from '../../src/selectors';
+import { SavedDashboard, SavedTarget, pluginPanels } from '../grafana/dashboardModel';
+import { dashboards } from '../support/dashboards';
+import { expectedFilter } from '../support/panelModel';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '../../artifacts/screenshots');
@@ -278,6 +281,48 @@ describe('the built plugin in Chromium', () => {
     await shot('variable-countries');
   });
 
+  it('runs every plugin panel and annotation of every provisioned dashboard on its defaults', async () => {
+    await page.locator(id(hostIds.runDashboards)).click();
+    const done = page.locator(id(hostIds.dashboardsDone));
+    await done.waitFor({ timeout: 60_000 });
+    const results = (
+      await page
+        .locator(id(hostIds.dashboardResult))
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-result')))
+    ).map((r) => JSON.parse(r!) as DashboardResult);
+    // Every plugin panel and annotation of every dashboard, each with the events the simulator has for
+    // what it asks on the defaults ("All" and empty text boxes are no filter).
+    const expectedRows: Array<{ dashboard: string; kind: string; title: string; target: SavedTarget }> =
+      dashboards.flatMap(({ json }) => {
+        const saved = json as unknown as SavedDashboard;
+        return [
+          ...pluginPanels(saved, 'emnify-events-datasource').map((p) => ({
+            dashboard: saved.uid,
+            kind: 'panel',
+            title: p.title,
+            target: p.targets![0],
+          })),
+          ...(saved.annotations?.list ?? [])
+            .filter((a) => a.datasource?.type === 'emnify-events-datasource')
+            .map((a) => ({ dashboard: saved.uid, kind: 'annotation', title: a.name, target: a.target! })),
+        ];
+      });
+    expect(results.map((r) => [r.dashboard, r.kind, r.title])).toEqual(
+      expectedRows.map((r) => [r.dashboard, r.kind, r.title])
+    );
+    expect(results.length).toBe(8);
+    for (const [i, result] of results.entries()) {
+      const want = await reference.listEvents({
+        filter: { ...expectedFilter(expectedRows[i].target, {}), from: result.from, until: result.to },
+        perPage: 1000,
+      });
+      expect(result).toEqual({ ...result, state: 'Done', error: undefined, events: want.events.length });
+    }
+    expect(results.find((r) => r.title === 'Events')!.events).toBe(6000);
+    await page.locator(id(hostIds.dashboards)).scrollIntoViewIfNeeded();
+    await shot('dashboards-defaults');
+  });
+
   it('says when the page cap cut results off, and how to change it', async () => {
     await page.locator(id(selectors.config.pageSize)).fill('10');
     await page.locator(id(selectors.config.maxPages)).fill('2');
@@ -314,13 +359,14 @@ describe('the built plugin in Chromium', () => {
     await shot('health-bad-token');
   });
 
-  it('left nothing in the console but the one refused authentication', () => {
-    // Chrome logs every non-2xx answer as a console error; the only one expected is emnify's 401 to the bad token.
-    const authPath = '/api/datasources/proxy/uid/emnify/emnify-auth';
-    expect(failedResponses).toEqual([{ status: 401, url: authPath }]);
+  it('left nothing in the console but the one refused authentication (Grafana’s 400 for emnify’s 401)', () => {
+    // Chrome logs every non-2xx answer as a console error; the only one expected is the proxy's answer to
+    // the bad token: emnify said 401, Grafana's data source proxy turns that into a 400.
+    const authPath = `/api/datasources/proxy/uid/${DS_UID}/emnify-auth`;
+    expect(failedResponses).toEqual([{ status: 400, url: authPath }]);
     expect(consoleErrors).toEqual([
       {
-        text: 'Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+        text: 'Failed to load resource: the server responded with a status of 400 (Bad Request)',
         url: expect.stringContaining(authPath),
       },
     ]);

@@ -16,6 +16,11 @@ export interface TokenManagerOptions {
   /** The application token; omit when a proxy adds the credentials (the Grafana plugin's route). */
   applicationToken?: string;
   /**
+   * A bearer token sent as it is, never obtained from /authenticate nor refreshed (the exporter's events
+   * gateway takes its own token). With it, `applicationToken` is not used.
+   */
+  staticBearer?: string;
+  /**
    * How long a rejection is remembered before trying again; default 5 minutes (the lockout time). Clamped
    * to 0 … MAX_TIMER_MS like every delay of the client (NaN is refused: it would disable the cooldown).
    */
@@ -42,11 +47,19 @@ export class TokenManager {
 
   /** Strings that must never appear in an error or log line. */
   secrets(): Array<string | undefined> {
-    return [this.options.applicationToken, this.token];
+    return [this.options.applicationToken, this.options.staticBearer, this.token];
   }
 
-  /** A valid JWT: cached while more than a safety margin from `exp`, else a fresh one. */
+  /** Whether the bearer is a static one (no authentication, nothing to refresh after a 401). */
+  get isStatic(): boolean {
+    return this.options.staticBearer !== undefined;
+  }
+
+  /** A valid JWT (cached while more than a safety margin from `exp`, else a fresh one), or the static bearer. */
   async getToken(signal?: AbortSignal): Promise<string> {
+    if (this.options.staticBearer !== undefined) {
+      return this.options.staticBearer;
+    }
     if (this.token && !this.isExpiring()) {
       return this.token;
     }

@@ -15,7 +15,7 @@ import {
   truncateLabelValue,
 } from './normalize';
 import { PagingInfo, parsePaging } from './paging';
-import { EVENTS_PACING, TokenBucket } from './rateLimiter';
+import { EVENTS_PACING, RequestPriority, TokenBucket } from './rateLimiter';
 import { ClientObserver, RequesterDeps, endpointLabel, sendWithRetry } from './requester';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, sleep as defaultSleep } from './retry';
 import { HttpResponse, Transport } from './transport';
@@ -30,6 +30,11 @@ export interface EventQuery extends EventListParams {
 
 export interface EventPage {
   events: EmnifyEvent[];
+  /**
+   * The page's items as the API sent them (parsed JSON, before normalisation), in the API's order. When
+   * `skipped` is 0, `items[i]` is the item `events[i]` was read from.
+   */
+  items: unknown[];
   /** Items of the page refused by normalizeEvent (no valid id, timestamp or type), and skipped. */
   skipped: number;
   /** The skipped items by rejection code (EventRejectionCode → count; absent codes did not occur). */
@@ -162,6 +167,12 @@ export interface EmnifyClientOptions {
   transport: Transport;
   /** The application token. Omit when the transport's proxy adds credentials (Grafana route). */
   applicationToken?: string;
+  /**
+   * Send `Authorization: Bearer <bearerToken>` and never authenticate: for a server that takes its own
+   * token instead of emnify's JWT (the exporter's events gateway). A 401 is then final (nothing to
+   * refresh); `applicationToken` is not used.
+   */
+  bearerToken?: string;
   retry?: Partial<RetryPolicy>;
   /** Paces API requests; default `EVENTS_PACING` (under emnify's 10 requests/s, burst 5). `null` disables pacing. */
   rateLimiter?: TokenBucket | null;
@@ -194,6 +205,17 @@ export function scopePath(scope: EventScope = { kind: 'all' }): string {
     );
   }
   return `/api/v1/${scope.kind}/${id}/event`;
+}
+
+/** A 401 to a static bearer: the server (the events gateway) refused its token; re-authenticating cannot help. */
+function staticBearerRefused(response: HttpResponse, path: string, secrets: Array<string | undefined>): EmnifyError {
+  const generic = httpError(response.status, response.body, path, secrets);
+  const quoted = generic.apiMessage ? `: "${generic.apiMessage}"` : '';
+  return new EmnifyError(
+    'EMNIFY_UNAUTHORIZED',
+    `${path} answered 401${quoted}. The server refused the bearer token: check the events gateway token (the exporter's EXPORTER_GATEWAY_TOKEN and the token this client sends).`,
+    { status: 401, apiMessage: generic.apiMessage, apiErrorToken: generic.apiErrorToken, path }
+  );
 }
 
 function parseJsonArray(response: HttpResponse, path: string): unknown[] {
@@ -229,15 +251,39 @@ function pagingBound(name: PagingLimit, value: number): number {
   return value;
 }
 
+/** What a view made by `EmnifyClient.share` changes: its priority in the shared pacing, an observer of its own. */
+export interface SharedClientOptions {
+  /** Its place in the shared rate limiter: `low` yields to the owner's `high` (TokenBucket). */
+  priority?: RequestPriority;
+  /** Sees the view's own requests (the owner's observer sees them too). */
+  observer?: ClientObserver;
+}
+
+/** Both observers, each called for every event. */
+function bothObservers(a: ClientObserver, b: ClientObserver): ClientObserver {
+  return {
+    onRequest: (info) => (a.onRequest?.(info), b.onRequest?.(info)),
+    onRetry: (info) => (a.onRetry?.(info), b.onRetry?.(info)),
+    onRateLimitWait: (info) => (a.onRateLimitWait?.(info), b.onRateLimitWait?.(info)),
+    onAuthenticate: (info) => (a.onAuthenticate?.(info), b.onAuthenticate?.(info)),
+  };
+}
+
 export class EmnifyClient {
   private readonly deps: RequesterDeps;
   private readonly tokens: TokenManager;
   private readonly limiter: TokenBucket | null;
   private readonly eventChecks: EmnifyClientOptions['eventChecks'];
+  private readonly priority: RequestPriority;
 
-  constructor(options: EmnifyClientOptions) {
+  /** `shared` is for `share()` only: the owner's token manager, limiter and request dependencies. */
+  constructor(
+    options: EmnifyClientOptions,
+    shared?: { tokens: TokenManager; limiter: TokenBucket | null; deps: RequesterDeps; priority: RequestPriority }
+  ) {
     this.eventChecks = options.eventChecks;
-    this.deps = {
+    this.priority = shared?.priority ?? 'high';
+    this.deps = shared?.deps ?? {
       transport: options.transport,
       policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       observer: options.observer ?? {},
@@ -245,17 +291,45 @@ export class EmnifyClient {
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
     };
-    this.tokens = new TokenManager(this.deps, {
-      applicationToken: options.applicationToken,
-      rejectionCooldownMs: options.rejectionCooldownMs,
-    });
+    this.tokens =
+      shared?.tokens ??
+      new TokenManager(this.deps, {
+        applicationToken: options.applicationToken,
+        staticBearer: options.bearerToken,
+        rejectionCooldownMs: options.rejectionCooldownMs,
+      });
     this.limiter =
-      options.rateLimiter === undefined
-        ? new TokenBucket({ ...EVENTS_PACING, now: this.deps.now, sleep: this.deps.sleep })
-        : options.rateLimiter;
+      shared !== undefined
+        ? shared.limiter
+        : options.rateLimiter === undefined
+          ? new TokenBucket({ ...EVENTS_PACING, now: this.deps.now, sleep: this.deps.sleep })
+          : options.rateLimiter;
   }
 
-  /** Authenticates now (health checks); later calls reuse the token. */
+  /**
+   * A view of this client for another caller of the same organisation: the same JWT (one authentication),
+   * the same pacing (one budget), its own priority in that pacing and its own observer. The exporter's
+   * events gateway reads through `share({ priority: 'low' })`, so the poller's requests go first.
+   */
+  share(options: SharedClientOptions): EmnifyClient {
+    const deps = options.observer
+      ? { ...this.deps, observer: bothObservers(this.deps.observer, options.observer) }
+      : this.deps;
+    return new EmnifyClient(
+      { transport: this.deps.transport, eventChecks: this.eventChecks },
+      { tokens: this.tokens, limiter: this.limiter, deps, priority: options.priority ?? this.priority }
+    );
+  }
+
+  /**
+   * The credentials this client holds now (application token, current JWT, static bearer): strings a
+   * caller that hands API answers on must never send on or log (redactSecrets).
+   */
+  secrets(): Array<string | undefined> {
+    return this.tokens.secrets();
+  }
+
+  /** Authenticates now (health checks); later calls reuse the token. Nothing to do with a static bearer. */
   async authenticate(signal?: AbortSignal): Promise<void> {
     await this.tokens.getToken(signal);
   }
@@ -284,9 +358,21 @@ export class EmnifyClient {
     const { value: items, headers } = await this.get(path, params, signal, (response) =>
       parseJsonArray(response, path)
     );
-    const { events, skipped, skippedByReason, truncatedLabels } = normalizeEvents(items, this.normalizeOptions());
+    const { events, skipped, skippedByReason, truncatedLabels, firstRejection } = normalizeEvents(
+      items,
+      this.normalizeOptions()
+    );
+    if (skipped > 0 || truncatedLabels > 0) {
+      this.deps.observer.onEventsRefused?.({
+        endpoint: endpointLabel(path),
+        byReason: skippedByReason,
+        truncatedLabels,
+        firstRejection,
+      });
+    }
     return {
       events,
+      items,
       skipped,
       skippedByReason,
       truncatedLabels,
@@ -456,19 +542,49 @@ export class EmnifyClient {
   }
 
   /**
+   * One authenticated GET of any API path, answered as the API answered it: the 2xx answer, or the
+   * non-2xx one that is final (not retryable, or retries exhausted), with its status, headers and body
+   * (a 401 first re-authenticates once, as every call does). Paced and retried like every call; network
+   * failures and timeouts still throw. For callers that hand the API's answer on (the exporter's events
+   * gateway); everything else uses the typed methods.
+   */
+  async request(path: string, query: QueryParams, signal?: AbortSignal): Promise<HttpResponse> {
+    let failure: HttpResponse | undefined;
+    try {
+      const { value } = await this.get(
+        path,
+        query,
+        signal,
+        (response) => response,
+        (response) => {
+          failure = response;
+        }
+      );
+      return value;
+    } catch (err) {
+      if (failure) {
+        return failure;
+      }
+      throw err;
+    }
+  }
+
+  /**
    * An authenticated GET with pacing, retries and one re-authentication on 401. `parse` runs inside
-   * the retry loop, so a malformed 2xx body is retried like a failed request.
+   * the retry loop, so a malformed 2xx body is retried like a failed request. `onFinalFailure` sees a
+   * final non-2xx answer before it is thrown as an EmnifyError.
    */
   private async get<T>(
     path: string,
     query: QueryParams,
     signal: AbortSignal | undefined,
-    parse: (response: HttpResponse) => T
+    parse: (response: HttpResponse) => T,
+    onFinalFailure?: (response: HttpResponse) => void
   ): Promise<{ value: T; headers: Record<string, string> }> {
     for (let authAttempt = 0; ; authAttempt++) {
       const token = await this.tokens.getToken(signal);
       if (this.limiter) {
-        const waitedMs = await this.limiter.take(signal);
+        const waitedMs = await this.limiter.take(signal, this.priority);
         if (waitedMs > 0) {
           this.deps.observer.onRateLimitWait?.({ endpoint: endpointLabel(path), waitedMs, cause: 'client' });
         }
@@ -480,8 +596,13 @@ export class EmnifyClient {
           { method: 'GET', path, query, headers: { authorization: `Bearer ${token}` }, kind: 'api', signal },
           (response) => ({ value: parse(response), headers: response.headers }),
           (response) => {
-            if (response.status === 401 && authAttempt === 0) {
+            if (response.status === 401 && authAttempt === 0 && !this.tokens.isStatic) {
               refused = true;
+            } else {
+              onFinalFailure?.(response);
+            }
+            if (response.status === 401 && this.tokens.isStatic) {
+              throw staticBearerRefused(response, path, this.tokens.secrets());
             }
             throw httpError(response.status, response.body, path, this.tokens.secrets());
           }

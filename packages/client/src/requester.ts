@@ -5,6 +5,7 @@
  * attempt, every retry and every rate-limit wait (the exporter's self-metrics hang here).
  */
 import { EmnifyError } from './errors';
+import type { EventRejection, RejectionCounts } from './normalize';
 import { HttpRequest, HttpResponse, Transport } from './transport';
 import { MAX_RETRY_AFTER_MS, RetryPolicy, backoffDelay, retryAfterDelay } from './retry';
 
@@ -29,6 +30,16 @@ export interface ClientObserver {
   /** Time spent waiting because of rate limiting: told by the server (429) or by our own limiter. */
   onRateLimitWait?(info: { endpoint: string; waitedMs: number; cause: 'server' | 'client' }): void;
   onAuthenticate?(info: { outcome: 'success' | 'rejected' | 'locked' | 'error' }): void;
+  /**
+   * An event page held items refused at the boundary (normalizeEvents) or events whose label texts were
+   * cut: told once per page that had any, with the counts by rejection code and the first refusal.
+   */
+  onEventsRefused?(info: {
+    endpoint: string;
+    byReason: RejectionCounts;
+    truncatedLabels: number;
+    firstRejection?: EventRejection;
+  }): void;
 }
 
 export interface RequesterDeps {
