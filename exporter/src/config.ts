@@ -4,9 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { MAX_TIMER_MS, normalizeBaseUrl } from '@emnify-events/client';
 import { parseByteSize } from './byteSize';
-import { normalizeBaseUrl } from '@emnify-events/client';
-import { MAX_TIMER_MS } from '@emnify-events/client';
 import { parseDuration } from './duration';
 import { ConfigError } from './errors';
 import { MODE_FLAGS, SETTINGS, Setting, SettingKey } from './settings';

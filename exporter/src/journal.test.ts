@@ -361,6 +361,18 @@ describe('state journal', () => {
       expect(() => open(path)).toThrow(/is corrupt at line 2 \(byte \d+\), before its last line/);
     });
 
+    it.each([
+      ['pushed that is not true', '{"seq":2,"ids":[[2,1]],"pushed":false}', '"pushed": false is not true'],
+      ['a polled id listed twice', '{"seq":2,"polled":[2,2]}', '"polled"[1]: the event id 2 is listed twice'],
+      ['a polled id that is a text', '{"seq":2,"polled":["2"]}', '"polled"[0]: "2" is not an event id'],
+    ])('a line with %s', (_what, line, problem) => {
+      const { path, lines } = setUp();
+      lines[1] = line;
+      writeFileSync(journalPathOf(path), lines.join('\n'));
+      expect(() => open(path)).toThrow(`is corrupt at line 2`);
+      expect(() => open(path)).toThrow(problem);
+    });
+
     it('a missing delta (sequence gap)', () => {
       const { path, lines } = setUp();
       writeFileSync(journalPathOf(path), [lines[0], lines[2], ''].join('\n'));

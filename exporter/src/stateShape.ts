@@ -99,7 +99,7 @@ export function tupleOf(fields: readonly TupleField[]): Check {
   };
 }
 
-/** An array of elements that pass `element`; `uniqueBy` names what must not repeat (the first tuple field). */
+/** An array of elements that pass `element`; `unique` names what must not repeat (the element, or a tuple's first field). */
 export function listOf(element: Check, unique?: string): Check {
   return (v) => {
     if (!Array.isArray(v)) {
@@ -112,7 +112,7 @@ export function listOf(element: Check, unique?: string): Check {
         return { at: `[${i}]${problem.at}`, what: problem.what };
       }
       if (unique) {
-        const key = (v[i] as unknown[])[0];
+        const key: unknown = Array.isArray(v[i]) ? (v[i] as unknown[])[0] : v[i];
         if (seen.has(key)) {
           return { at: `[${i}]`, what: `the ${unique} ${shown(key)} is listed twice` };
         }
@@ -154,14 +154,8 @@ export interface FieldRule {
   versions?: readonly number[];
 }
 
-/** Ids alone (the push-only ones): each an event id, none twice. */
-const idList: Check = (v) => {
-  const problem = listOf(eventId)(v);
-  if (problem !== undefined || new Set(v as number[]).size === (v as number[]).length) {
-    return problem;
-  }
-  return wrong('an event id is listed twice');
-};
+/** Ids alone (the push-only ones, the ones a poll has now returned): none twice. */
+const idList = listOf(eventId, 'event id');
 
 /** The base file (`<state file>`), versions 1 to 3. */
 export const BASE_FIELDS: readonly FieldRule[] = [
