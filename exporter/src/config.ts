@@ -36,6 +36,11 @@ export interface ExporterConfig {
   /** Pages fetched in parallel after the first. */
   pageConcurrency: number;
   dropLabels: DroppableLabel[];
+  /**
+   * Events without network counted with their endpoint's last known operator and country (lastNetwork.ts);
+   * undefined when off (asked so, or both labels dropped: nothing to fill).
+   */
+  lastNetwork?: { maxEndpoints: number; maxAgeMs: number };
   /** Only count these event type ids (empty: all). */
   eventTypes: number[];
   webConfigFile?: string;
@@ -189,6 +194,16 @@ export function configFrom(
     }
     return value?.trim() || undefined;
   };
+  const onOff = (key: SettingKey): boolean => {
+    const text = raw(key)!.trim().toLowerCase();
+    if (['on', 'true', '1', 'yes'].includes(text)) {
+      return true;
+    }
+    if (['off', 'false', '0', 'no'].includes(text)) {
+      return false;
+    }
+    throw new ConfigError(`${name(key)}: "${raw(key)!}" is not on or off`);
+  };
   const list = (key: SettingKey): string[] =>
     raw(key)!
       .split(',')
@@ -213,6 +228,11 @@ export function configFrom(
       `${name('eventTypes')}: ${eventTypes.length} ids given; the emnify API filters at most 6 types`
     );
   }
+  const lastNetworkOn = onOff('lastNetwork');
+  const lastNetwork = {
+    maxEndpoints: integer('lastNetworkMaxEndpoints', 1, 10_000_000),
+    maxAgeMs: duration('lastNetworkMaxAge', 1000),
+  };
   const logLevel = raw('logLevel')!;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new ConfigError(`${name('logLevel')}: "${logLevel}" is not debug, info, warn or error`);
@@ -255,6 +275,8 @@ export function configFrom(
     pageSize: integer('pageSize', 1, 1000),
     pageConcurrency: integer('pageConcurrency', 1, 8),
     dropLabels: dropLabels as DroppableLabel[],
+    // With both labels dropped there is nothing to fill: nothing is remembered.
+    lastNetwork: lastNetworkOn && new Set(dropLabels).size < 2 ? lastNetwork : undefined,
     eventTypes,
     webConfigFile: raw('webConfig') || undefined,
     dataStreamerToken,

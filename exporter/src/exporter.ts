@@ -70,6 +70,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     state_file: config.stateFile,
     watermark: new Date(initial.watermark).toISOString(),
     remembered_ids: initial.ids.length,
+    remembered_endpoints: initial.networks?.length ?? 0,
     journal_deltas: replayed,
   });
   if (removedTemp) {
@@ -103,6 +104,8 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
       compact: (state) => written(() => journal.compact(state)),
     },
     onCommit: (delta) => metrics?.committed(delta),
+    networks: config.lastNetwork,
+    onNetworks: (change) => metrics?.networksChanged(change),
     onCompactionError: (err) =>
       logger.warn(
         'could not compact the state (the committed deltas are safe in the journal, which keeps growing until a compaction succeeds)',
@@ -111,7 +114,22 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
         }
       ),
   });
-  metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION, gateway: config.gateway });
+  metrics = createMetrics(ledger, {
+    dropLabels: config.dropLabels,
+    version: VERSION,
+    gateway: config.gateway,
+    lastNetworkMaxEndpoints: config.lastNetwork?.maxEndpoints,
+  });
+  // The remembered networks within the settings (a smaller bound, attribution turned off), as a journalled delta.
+  const forgotten = ledger.boundNetworks();
+  if (forgotten > 0) {
+    logger.info(
+      config.lastNetwork
+        ? 'forgot the last known networks of the least recently used endpoints, past the bound'
+        : 'attribution to the last known network is off: forgot every remembered endpoint',
+      { endpoints: forgotten }
+    );
+  }
 
   const client = new EmnifyClient({
     transport,

@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '@emnify-events/simulator';
-import { CountingModel, EventWorld, MODEL_LOOKUP, modelEvent, totalsOf } from '../test/countingModel';
+import {
+  CountingModel,
+  EventWorld,
+  MODEL_LOOKUP,
+  ModelNetworkOptions,
+  modelEvent,
+  totalsOf,
+} from '../test/countingModel';
 import { emptyCounts } from './counts';
 import { OpenedState, openState } from './journal';
 import { Ledger, MEMORY_STORE } from './ledger';
@@ -18,11 +25,16 @@ const OVERLAP = 30_000;
 
 const lookupTypes = [...MODEL_LOOKUP].map(([id, description]) => ({ id, description }));
 
-function ledgerOn(opened: OpenedState, eventTypes: number[]): Ledger {
+/** Endpoints forgotten by reason, over every ledger of a case. */
+const forgotten: Record<string, number> = {};
+
+function ledgerOn(opened: OpenedState, eventTypes: number[], networks?: ModelNetworkOptions): Ledger {
   const ledger = new Ledger(opened.state, {
     overlapMs: OVERLAP,
     eventTypes: new Set(eventTypes),
     store: opened.journal,
+    networks,
+    onNetworks: ({ forgotten: n, reason }) => (forgotten[reason] = (forgotten[reason] ?? 0) + n),
   });
   ledger.typeNames.addMissing(lookupTypes);
   return ledger;
@@ -35,21 +47,41 @@ describe('ledger against a trivial model', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  // Attribution off, on with bounds the sequence never reaches, and on with 5 of the 12 endpoints and a
+  // maximum age shorter than the spread of the event times (evictions and too-old networks).
+  const wide: ModelNetworkOptions = { maxEndpoints: 100, maxAgeMs: 86_400_000 };
+  const tight: ModelNetworkOptions = { maxEndpoints: 5, maxAgeMs: 20_000 };
   it.each([
-    [1, []],
-    [2, []],
-    [3, [1, 2, 5]],
-    [4, []],
-    [5, [5, 9]],
-  ])('seed %d (counted types %j): every step equals the model', (seed, eventTypes) => {
+    [1, [], undefined],
+    [2, [], wide],
+    [3, [1, 2, 5], tight],
+    [4, [], tight],
+    [5, [5, 9], wide],
+    [6, [], undefined],
+    [7, [], tight],
+  ])('seed %d (counted types %j, last network %j): every step equals the model', (seed, eventTypes, networks) => {
     const rand = mulberry32(seed);
     const path = join(dir, `seed-${seed}.json`);
+    for (const reason of Object.keys(forgotten)) {
+      delete forgotten[reason];
+    }
     const initial = () => ({ watermark: T0, ids: [], counts: emptyCounts(), lateEvents: 0 });
     let opened = openState(path, initial, { compactAfterBytes: 2000 });
-    let ledger = ledgerOn(opened, eventTypes);
-    const model = new CountingModel(T0, OVERLAP, MODEL_LOOKUP, new Set(eventTypes));
+    let ledger = ledgerOn(opened, eventTypes, networks);
+    const model = new CountingModel(T0, OVERLAP, MODEL_LOOKUP, new Set(eventTypes), networks);
     const world = new EventWorld(rand);
-    const seen = { inBatchDuplicates: 0, duplicates: 0, outside: 0, late: 0, restarts: 0, windows: 0, filtered: 0 };
+    const seen = {
+      inBatchDuplicates: 0,
+      duplicates: 0,
+      outside: 0,
+      late: 0,
+      restarts: 0,
+      windows: 0,
+      filtered: 0,
+      attributed: 0,
+      unattributed: 0,
+      maxRemembered: 0,
+    };
     for (let step = 0; step < 400; step++) {
       const r = rand();
       if (r < 0.7) {
@@ -62,6 +94,8 @@ describe('ledger against a trivial model', () => {
         seen.outside += expected.outsideWindow;
         seen.late += expected.late;
         seen.filtered += expected.filtered;
+        seen.attributed += expected.attributed;
+        seen.unattributed += expected.unattributed;
       } else if (r < 0.9) {
         // Mostly forward, now and then not (a window that ends at or before the watermark changes nothing).
         const until = ledger.watermark - 2000 + Math.floor(rand() * 20_000);
@@ -73,11 +107,13 @@ describe('ledger against a trivial model', () => {
         opened.journal.close();
         opened = openState(path, initial, { compactAfterBytes: 2000 });
         expect(totalsOf(opened.state)).toEqual(model.totals());
-        ledger = ledgerOn(opened, eventTypes);
+        ledger = ledgerOn(opened, eventTypes, networks);
         seen.restarts++;
       }
       expect(totalsOf(ledger.snapshot())).toEqual(model.totals());
       expect(ledger.rememberedIds).toBe(model.totals().rememberedIds);
+      expect(ledger.rememberedEndpoints).toBe(model.totals().networks.length);
+      seen.maxRemembered = Math.max(seen.maxRemembered, ledger.rememberedEndpoints);
     }
     opened.journal.close();
     // The sequence met every case the model distinguishes.
@@ -89,6 +125,12 @@ describe('ledger against a trivial model', () => {
     expect(seen.windows).toBeGreaterThan(40);
     expect(seen.filtered > 0).toBe(eventTypes.length > 0);
     expect(Object.keys(model.totals().volume).length).toBeGreaterThan(2);
+    // Attribution happened (or, off, never), and the tight bound was reached.
+    expect(seen.attributed > 50).toBe(networks !== undefined);
+    expect(seen.unattributed > 20).toBe(networks !== undefined);
+    expect(seen.maxRemembered).toBe(networks === undefined ? 0 : networks === tight ? 5 : 12);
+    expect((forgotten.bound ?? 0) > 20).toBe(networks === tight);
+    expect((forgotten.age ?? 0) > 0).toBe(networks === tight);
   });
 
   it('counts an event twice in one page once (literal case)', () => {
@@ -106,6 +148,8 @@ describe('ledger against a trivial model', () => {
       late: 0,
       outsideWindow: 0,
       filtered: 0,
+      attributed: 0,
+      unattributed: 0,
     });
     expect([...ledger.counts.events.values()].reduce((x, y) => x + y, 0)).toBe(2);
     expect(ledger.rememberedIds).toBe(2);

@@ -10,6 +10,7 @@
 import { EmnifyEvent, EventTypeNames } from '@emnify-events/client';
 import { CountDelta, Counts } from './counts';
 import { EventLabeler, keyValues } from './labels';
+import { NetworkBatch, NetworkOptions, NetworkRecord, recordsOf } from './lastNetwork';
 import { ExporterState, ReplayState, StateDelta, applyDelta, fromReplayState, toReplayState } from './state';
 
 export type EventOrigin = 'poll' | 'push';
@@ -22,6 +23,19 @@ export interface IngestResult {
   outsideWindow: number;
   /** Events of types the exporter is configured not to count. */
   filtered: number;
+  /** Counted events without network that got their endpoint's last known one (`--labels.last-network`). */
+  attributed: number;
+  /** Counted events of known types without network that kept empty labels (no endpoint, never seen, too old). */
+  unattributed: number;
+}
+
+/** Changes of the remembered networks, for the self-metrics. */
+export interface NetworkChange {
+  attributed: number;
+  unattributed: number;
+  /** Endpoints forgotten: evicted at the bound, past the age, or all when attribution is off. */
+  forgotten: number;
+  reason: 'bound' | 'age' | 'off';
 }
 
 /** Where the committed state lives (journal.ts's StateJournal; MEMORY_STORE for none). */
@@ -46,6 +60,10 @@ export interface LedgerOptions {
   onCommit?: (delta: CountDelta) => void;
   /** A compaction failed: the delta was committed all the same, and the journal keeps growing until one succeeds. */
   onCompactionError?: (err: Error) => void;
+  /** Attribution of events without network to their endpoint's last known one; off when absent (lastNetwork.ts). */
+  networks?: NetworkOptions;
+  /** Told each committed change of the remembered networks. */
+  onNetworks?: (change: NetworkChange) => void;
 }
 
 export function floorSecond(ms: number): number {
@@ -115,6 +133,41 @@ export class Ledger {
     return this.state.lateEvents;
   }
 
+  /** Endpoints whose last known network is remembered. */
+  get rememberedEndpoints(): number {
+    return this.state.networks.size;
+  }
+
+  /**
+   * Brings the remembered networks within the options, as a committed delta: all forgotten when
+   * attribution is off, the least recently used ones past `maxEndpoints` evicted. Returns how many were
+   * forgotten (a start calls it once, after loading the state).
+   */
+  boundNetworks(): number {
+    const memory = this.state.networks;
+    const keep = this.options.networks ? this.options.networks.maxEndpoints : 0;
+    const excess = memory.size - keep;
+    if (excess <= 0) {
+      return 0;
+    }
+    const forget: number[] = [];
+    for (const endpoint of memory.keys()) {
+      if (forget.length >= excess) {
+        break;
+      }
+      forget.push(endpoint);
+    }
+    this.commit({ networksForget: forget });
+    this.options.onNetworks?.({
+      attributed: 0,
+      unattributed: 0,
+      forgotten: forget.length,
+      reason: this.options.networks ? 'bound' : 'off',
+    });
+    this.tryCompact();
+    return forget.length;
+  }
+
   /**
    * The oldest event time a poll can still return: polls start at floorSecond(watermark - overlap), so
    * every id at or above one second before that is remembered, and nothing a poll serves can be counted twice.
@@ -133,8 +186,17 @@ export class Ledger {
   }
 
   ingest(events: readonly EmnifyEvent[], origin: EventOrigin): IngestResult {
-    const result: IngestResult = { counted: 0, duplicates: 0, late: 0, outsideWindow: 0, filtered: 0 };
+    const result: IngestResult = {
+      counted: 0,
+      duplicates: 0,
+      late: 0,
+      outsideWindow: 0,
+      filtered: 0,
+      attributed: 0,
+      unattributed: 0,
+    };
     const delta = new CountDelta();
+    const counted: EmnifyEvent[] = [];
     const fresh = new Map<number, number>();
     const polled = new Set<number>();
     const horizon = this.horizon();
@@ -161,14 +223,29 @@ export class Ledger {
         result.late++;
       }
       fresh.set(event.id, event.time);
-      const labels = this.labeler.labels(event);
+      counted.push(event);
+      result.counted++;
+    }
+    // Labels in the order counted (the first unknown types keep their spelling), then the networks in
+    // (time, id) order: the batch's own order never decides which network is the last known one.
+    const labelled = counted.map((event) => ({ event, labels: this.labeler.labels(event) }));
+    const networks = this.options.networks ? new NetworkBatch(this.state.networks, this.options.networks) : undefined;
+    if (networks) {
+      labelled.sort((a, b) => a.event.time - b.event.time || a.event.id - b.event.id);
+    }
+    for (const { event, labels } of labelled) {
+      if (networks && this.typeNames.has(event.typeId)) {
+        const network = networks.place(event);
+        labels.country = network?.country ?? '';
+        labels.operator = network?.operator ?? '';
+      }
       delta.addEvent([labels.event_type, labels.event_severity, labels.event_source, labels.country, labels.operator]);
       if (event.volume) {
         delta.addVolume(['rx', labels.country, labels.operator], event.volume.rx);
         delta.addVolume(['tx', labels.country, labels.operator], event.volume.tx);
       }
-      result.counted++;
     }
+    const networkDelta = networks?.delta();
     if (fresh.size > 0 || polled.size > 0) {
       this.commit({
         ids: [...fresh],
@@ -177,8 +254,20 @@ export class Ledger {
         events: delta.events,
         volume: delta.volume,
         late: result.late,
+        networksForget: networkDelta?.forget,
+        networks: networkDelta?.set,
       });
       this.options.onCommit?.(delta);
+      if (networks) {
+        result.attributed = networks.attributed;
+        result.unattributed = networks.unattributed;
+        this.options.onNetworks?.({
+          attributed: networks.attributed,
+          unattributed: networks.unattributed,
+          forgotten: networks.evictions,
+          reason: 'bound',
+        });
+      }
       if (this.options.store.compactionDue()) {
         this.tryCompact();
       }
@@ -199,7 +288,20 @@ export class Ledger {
     const newest = this.state.ids.newestTime();
     const horizon = this.horizonAt(until);
     const prune = newest === undefined ? horizon : Math.min(horizon, this.horizonAt(newest));
-    this.commit({ watermark: until, prune });
+    // Every event still countable is at or after `prune` (polls and pushes stop at the horizon, which never
+    // goes below it again): a network older than it by more than the age can never be used again.
+    const networksBelow =
+      this.options.networks && this.state.networks.size > 0 ? prune - this.options.networks.maxAgeMs : undefined;
+    const before = this.state.networks.size;
+    this.commit({ watermark: until, prune, networksBelow });
+    if (networksBelow !== undefined && this.state.networks.size < before) {
+      this.options.onNetworks?.({
+        attributed: 0,
+        unattributed: 0,
+        forgotten: before - this.state.networks.size,
+        reason: 'age',
+      });
+    }
     // Ids were forgotten: fold the journal into a smaller base.
     this.tryCompact();
   }
@@ -232,6 +334,11 @@ export class Ledger {
     } catch (err) {
       this.options.onCompactionError?.(err as Error);
     }
+  }
+
+  /** The remembered networks as records, least recently used first (tests, benchmarks). */
+  networkRecords(): NetworkRecord[] {
+    return recordsOf(this.state.networks);
   }
 
   /** A copy of the committed state. */

@@ -109,6 +109,24 @@ export const SETTINGS = {
     default: '',
     help: 'labels to drop: operator, country or both (comma-separated)',
   },
+  lastNetwork: {
+    env: 'EXPORTER_LABELS_LAST_NETWORK',
+    flag: '--labels.last-network',
+    default: 'on',
+    help: "on/off: events without network get the operator and country of their endpoint's last network event",
+  },
+  lastNetworkMaxEndpoints: {
+    env: 'EXPORTER_LABELS_LAST_NETWORK_MAX_ENDPOINTS',
+    flag: '--labels.last-network.max-endpoints',
+    default: '100000',
+    help: 'endpoints whose last network is remembered at most (the least recently used are evicted)',
+  },
+  lastNetworkMaxAge: {
+    env: 'EXPORTER_LABELS_LAST_NETWORK_MAX_AGE',
+    flag: '--labels.last-network.max-age',
+    default: '30d',
+    help: 'a last network this much older than the event is not used (and is forgotten)',
+  },
   eventTypes: {
     env: 'EXPORTER_EVENT_TYPES',
     flag: '--events.types',

@@ -5,6 +5,7 @@
  */
 import { CountMap, Counts } from './counts';
 import { DedupWindow } from './dedup';
+import { NetworkMemory, NetworkRecord, applyNetworkDelta, forgetOlder, memoryOf, recordsOf } from './lastNetwork';
 
 export interface ExporterState {
   /** Every event with a timestamp before this (epoch ms) has been read by a complete poll window. */
@@ -21,12 +22,14 @@ export interface ExporterState {
   counts: Counts;
   /** Self-metric totals worth keeping across restarts. */
   lateEvents: number;
+  /** The last known network of each endpoint, least recently used first (lastNetwork.ts; none if absent). */
+  networks?: NetworkRecord[];
 }
 
 /**
  * One committed change of the state: what one page (or push) added, or a window's completion. Applied
  * in this order: ids added, counters incremented, late events added, then the watermark set and the ids
- * with a time below `prune` forgotten.
+ * with a time below `prune` forgotten, then the endpoints' last known networks forgotten and (re)set.
  */
 export interface StateDelta {
   /** [id, time] of the events this delta counted. */
@@ -43,6 +46,12 @@ export interface StateDelta {
   watermark?: number;
   /** Ids with a time below this are forgotten (with a new watermark). */
   prune?: number;
+  /** Endpoints whose last known network is forgotten: evicted at the bound, or all when attribution is off. */
+  networksForget?: readonly number[];
+  /** Endpoints (re)set, in order, as the most recently used (after `networksForget`). */
+  networks?: ReadonlyArray<NetworkRecord>;
+  /** Endpoints whose last known network's event is older than this are forgotten (after `networks`). */
+  networksBelow?: number;
 }
 
 /**
@@ -55,6 +64,7 @@ export interface ReplayState {
   forgottenBelow?: number;
   counts: Counts;
   lateEvents: number;
+  networks: NetworkMemory;
 }
 
 export function toReplayState(state: ExporterState): ReplayState {
@@ -64,6 +74,7 @@ export function toReplayState(state: ExporterState): ReplayState {
     forgottenBelow: state.forgottenBelow,
     counts: state.counts,
     lateEvents: state.lateEvents,
+    networks: memoryOf(state.networks ?? []),
   };
 }
 
@@ -75,6 +86,7 @@ export function fromReplayState(state: ReplayState): ExporterState {
     forgottenBelow: state.forgottenBelow,
     counts: state.counts,
     lateEvents: state.lateEvents,
+    networks: recordsOf(state.networks),
   };
 }
 
@@ -109,5 +121,11 @@ export function applyDelta(state: ReplayState, delta: StateDelta, legacy = false
   if (delta.prune !== undefined) {
     state.ids.prune(delta.prune);
     state.forgottenBelow = Math.max(state.forgottenBelow ?? -Infinity, delta.prune);
+  }
+  if (delta.networksForget || delta.networks) {
+    applyNetworkDelta(state.networks, delta.networksForget ?? [], delta.networks ?? []);
+  }
+  if (delta.networksBelow !== undefined) {
+    forgetOlder(state.networks, delta.networksBelow);
   }
 }

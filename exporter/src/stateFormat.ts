@@ -3,25 +3,33 @@
  * (`<state file>`) and an append-only journal of per-page deltas (`<state file>.journal`, one JSON line
  * each).
  *
- * Base (version 3): `{version: 3, seq, watermark, ids, push_ids, forgotten_below, events, volume,
- * late_events}`, where `seq` is the sequence number of the last journal delta the base includes (replay
- * skips deltas at or below it), `push_ids` the ids of `ids` that only a push has shown (no poll yet), and
- * `forgotten_below` the time below which ids may have been forgotten.
- * Version 2 (no `push_ids`, `forgotten_below`) and version 1 (the format before the journal, no `seq`,
+ * Base (version 4): `{version: 4, seq, watermark, ids, push_ids, forgotten_below, events, volume,
+ * late_events, networks}`, where `seq` is the sequence number of the last journal delta the base includes
+ * (replay skips deltas at or below it), `push_ids` the ids of `ids` that only a push has shown (no poll
+ * yet), `forgotten_below` the time below which ids may have been forgotten, and `networks` the last known
+ * network of each endpoint, `[endpoint id, event time, event id, country, operator]`, least recently used
+ * first (lastNetwork.ts).
+ * Version 3 (no `networks`) loads with none remembered. Version 2 (no `push_ids`, `forgotten_below`) and version 1 (the format before the journal, no `seq`,
  * loaded as seq 0) still load: they did not record which ids a poll had seen, so every id they hold, and
  * every id of the journal replayed over them, is taken as push-only (the poller's count check then reads
  * the overlap once); `forgotten_below` is left undefined (the ledger applies the rule of those versions).
  *
  * Journal line: `{"seq": n, "ids": [[id, time], ...], "pushed": true, "polled": [id, ...], "events": [[key,
- * n], ...], "volume": [[key, n], ...], "late": n, "watermark": ms, "prune": ms}`, every field but `seq`
- * optional (`pushed`: the ids came from a push; `polled`: push-only ids a poll has now returned).
+ * n], ...], "volume": [[key, n], ...], "late": n, "watermark": ms, "prune": ms, "networks_forget": [endpoint
+ * id, ...], "networks": [[endpoint id, time, id, country, operator], ...], "networks_below": ms}`, every
+ * field but `seq` optional (`pushed`: the ids came from a push; `polled`: push-only ids a poll has now
+ * returned; `networks_forget`, `networks`, `networks_below`: the change of the last known networks).
  */
 import { emptyCounts } from './counts';
 import { StateError } from './errors';
+import type { NetworkRecord } from './lastNetwork';
 import { ExporterState, StateDelta } from './state';
 import { BASE_FIELDS, RECORD_FIELDS, objectProblem } from './stateShape';
 
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
+
+/** The first version that records which ids a poll has seen (`push_ids`). */
+const POLLED_IDS_VERSION = 3;
 
 /** A journal line: a delta and its sequence number (1, 2, ... continuing across compactions). */
 export interface JournalRecord {
@@ -42,6 +50,8 @@ interface StateFile {
   events: Array<[string, number]>;
   volume: Array<[string, number]>;
   late_events: number;
+  /** Version 4: the last known network of each endpoint, least recently used first. */
+  networks?: NetworkRecord[];
 }
 
 /** The base file's text: `state` including every journal delta up to `seq`. */
@@ -56,13 +66,15 @@ export function serializeState(state: ExporterState, seq = 0): string {
     events: [...state.counts.events.entries()],
     volume: [...state.counts.volume.entries()],
     late_events: state.lateEvents,
+    networks: state.networks && state.networks.length > 0 ? state.networks : undefined,
   };
   return JSON.stringify(file);
 }
 
 /**
- * Parses a base file of version 1 (seq 0), 2 or 3, checking its whole shape (stateShape.ts). `legacy`: a version before 3, which did not record
- * which ids a poll had seen (its ids, and those of the journal replayed over it, count as push-only).
+ * Parses a base file of version 1 (seq 0), 2, 3 or 4, checking its whole shape (stateShape.ts). `legacy`: a
+ * version before 3, which did not record which ids a poll had seen (its ids, and those of the journal
+ * replayed over it, count as push-only). Before version 4 no network was remembered.
  */
 export function parseState(text: string, path: string): { state: ExporterState; seq: number; legacy: boolean } {
   const away = `move it and its journal (${path}.journal) away to start counting afresh`;
@@ -78,7 +90,7 @@ export function parseState(text: string, path: string): { state: ExporterState; 
   }
   const file = parsed as StateFile;
   const seq = file.version === 1 ? 0 : file.seq!;
-  const legacy = file.version < STATE_VERSION;
+  const legacy = file.version < POLLED_IDS_VERSION;
   const counts = emptyCounts();
   for (const [k, v] of file.events ?? []) {
     counts.events.set(k, v);
@@ -94,6 +106,7 @@ export function parseState(text: string, path: string): { state: ExporterState; 
     forgottenBelow: legacy ? undefined : file.forgotten_below,
     counts,
     lateEvents: file.late_events ?? 0,
+    networks: file.networks ?? [],
   };
   return { state, seq, legacy };
 }
@@ -125,6 +138,15 @@ export function serializeRecord(seq: number, delta: StateDelta): string {
   if (delta.prune !== undefined) {
     line.prune = delta.prune;
   }
+  if (delta.networksForget && delta.networksForget.length > 0) {
+    line.networks_forget = delta.networksForget;
+  }
+  if (delta.networks && delta.networks.length > 0) {
+    line.networks = delta.networks;
+  }
+  if (delta.networksBelow !== undefined) {
+    line.networks_below = delta.networksBelow;
+  }
   return JSON.stringify(line);
 }
 
@@ -150,6 +172,9 @@ export function readRecord(text: string): JournalRecord | string {
     late: line.late as number | undefined,
     watermark: line.watermark as number | undefined,
     prune: line.prune as number | undefined,
+    networksForget: line.networks_forget as number[] | undefined,
+    networks: line.networks as NetworkRecord[] | undefined,
+    networksBelow: line.networks_below as number | undefined,
   };
   return { seq: line.seq as number, delta };
 }

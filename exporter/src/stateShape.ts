@@ -141,7 +141,43 @@ export const VOLUME_COUNT_FIELDS: readonly TupleField[] = [
   { name: 'bytes', check: wholeNumber },
 ];
 
+/** The longest label text (the shared client cuts longer ones to 256 characters). */
+const MAX_LABEL_CHARS = 256;
+
+export const labelText: Check = (v) =>
+  typeof v === 'string' && v.length <= MAX_LABEL_CHARS
+    ? undefined
+    : wrong(`${shown(v)} is not a label text (a string of at most ${MAX_LABEL_CHARS} characters)`);
+
+export const endpointId = numberCheck(
+  (n) => Number.isSafeInteger(n) && n > 0,
+  'an endpoint id (a positive integer up to 2^53-1)'
+);
+
+/** A remembered endpoint: `[endpoint id, event time, event id, country, operator]` (lastNetwork.ts). */
+export const NETWORK_ENTRY_FIELDS: readonly TupleField[] = [
+  { name: 'endpoint id', check: endpointId },
+  { name: 'event time', check: epochMs },
+  { name: 'event id', check: eventId },
+  { name: 'country', check: labelText },
+  { name: 'operator', check: labelText },
+];
+
+/** A network names an operator or a country: an entry with neither would attribute nothing. */
+const networkEntry: Check = (v) => {
+  const problem = tupleOf(NETWORK_ENTRY_FIELDS)(v);
+  if (problem !== undefined) {
+    return problem;
+  }
+  const [, , , country, operator] = v as string[];
+  return country === '' && operator === '' ? wrong('names neither a country nor an operator') : undefined;
+};
+
 const ids = listOf(tupleOf(ID_ENTRY_FIELDS), 'event id');
+/** Remembered endpoints: each once (the order is least recently used first). */
+const networks = listOf(networkEntry, 'endpoint id');
+/** Endpoint ids alone (forgotten ones): none twice. */
+const endpointList = listOf(endpointId, 'endpoint id');
 const eventCounts = listOf(tupleOf(EVENT_COUNT_FIELDS), 'label key');
 const volumeCounts = listOf(tupleOf(VOLUME_COUNT_FIELDS), 'label key');
 
@@ -157,17 +193,18 @@ export interface FieldRule {
 /** Ids alone (the push-only ones, the ones a poll has now returned): none twice. */
 const idList = listOf(eventId, 'event id');
 
-/** The base file (`<state file>`), versions 1 to 3. */
+/** The base file (`<state file>`), versions 1 to 4. */
 export const BASE_FIELDS: readonly FieldRule[] = [
-  { field: 'version', required: true, check: oneOf(1, 2, 3) },
-  { field: 'seq', required: true, check: wholeNumber, versions: [2, 3] },
+  { field: 'version', required: true, check: oneOf(1, 2, 3, 4) },
+  { field: 'seq', required: true, check: wholeNumber, versions: [2, 3, 4] },
   { field: 'watermark', required: true, check: epochMs },
   { field: 'ids', required: true, check: ids },
-  { field: 'push_ids', required: false, check: idList, versions: [3] },
-  { field: 'forgotten_below', required: false, check: epochMs, versions: [3] },
+  { field: 'push_ids', required: false, check: idList, versions: [3, 4] },
+  { field: 'forgotten_below', required: false, check: epochMs, versions: [3, 4] },
   { field: 'events', required: false, check: eventCounts },
   { field: 'volume', required: false, check: volumeCounts },
   { field: 'late_events', required: false, check: wholeNumber },
+  { field: 'networks', required: false, check: networks, versions: [4] },
 ];
 
 /** A journal line (`<state file>.journal`). */
@@ -181,6 +218,9 @@ export const RECORD_FIELDS: readonly FieldRule[] = [
   { field: 'late', required: false, check: wholeNumber },
   { field: 'watermark', required: false, check: epochMs },
   { field: 'prune', required: false, check: epochMs },
+  { field: 'networks_forget', required: false, check: endpointList },
+  { field: 'networks', required: false, check: networks },
+  { field: 'networks_below', required: false, check: epochMs },
 ];
 
 /**

@@ -6,8 +6,18 @@
  * poll never serves older events, so their ids need not be remembered. A completed window forgets ids
  * below that horizon, but not those of the overlap before the newest event counted (the same horizon
  * taken from that event's time); remembered ids are the counted ones at or above the highest such bound.
- * Ids counted from a push are push-only until a poll returns them. Also random events and batches for
- * the tests to feed.
+ * Ids counted from a push are push-only until a poll returns them.
+ *
+ * Attribution to the last known network (`--labels.last-network`), the README's rule written the trivial
+ * way: every network event counted per endpoint is kept in a list (since the endpoint was last forgotten);
+ * the last known network is the list's newest by (time, id), looked up by a scan; an event without network
+ * of a known type with an endpoint takes it unless it is more than `maxAgeMs` older. The counted events
+ * of a batch are taken in (time, id) order. Each counted event of a remembered endpoint stamps it with a
+ * clock tick; a network event of an endpoint not remembered, with `maxEndpoints` remembered, first
+ * forgets the one with the oldest stamp. A completed window forgets the endpoints whose newest network
+ * event is older than its forgetting bound minus `maxAgeMs`.
+ *
+ * Also random events and batches for the tests to feed.
  */
 import { EmnifyEvent } from '@emnify-events/client';
 import type { ExporterState } from '../src/state';
@@ -18,6 +28,21 @@ export interface BatchResult {
   late: number;
   outsideWindow: number;
   filtered: number;
+  attributed: number;
+  unattributed: number;
+}
+
+/** `--labels.last-network`'s bounds. */
+export interface ModelNetworkOptions {
+  maxEndpoints: number;
+  maxAgeMs: number;
+}
+
+interface NetworkSeen {
+  time: number;
+  id: number;
+  country: string;
+  operator: string;
 }
 
 /** Totals as plain data (label values joined with `|`), comparable with toEqual. */
@@ -31,6 +56,8 @@ export interface Totals {
   pushOnlyIds: number;
   /** Ids below this time may have been forgotten (null: none was). */
   forgottenBelow: number | null;
+  /** Remembered endpoints, least recently used first: [endpoint, time, id, country, operator] of the newest network event. */
+  networks: Array<[number, number, number, string, string]>;
 }
 
 export class CountingModel {
@@ -44,6 +71,11 @@ export class CountingModel {
   /** The highest bound below which ids were forgotten. */
   private forgotten = -Infinity;
   private readonly unknownTypes = new Set<string>();
+  /** Remembered endpoint → every network event counted for it since it was last forgotten. */
+  private readonly networkEvents = new Map<number, NetworkSeen[]>();
+  /** Remembered endpoint → the tick of its last counted event. */
+  private readonly stamps = new Map<number, number>();
+  private tick = 0;
 
   constructor(
     private watermark: number,
@@ -51,8 +83,59 @@ export class CountingModel {
     /** Type id → the lookup's spelling (the label value); a type not in it keeps the event's own (see ingest). */
     private readonly lookup: ReadonlyMap<number, string>,
     /** Only these types are counted (empty: all). */
-    private readonly onlyTypes: ReadonlySet<number> = new Set()
+    private readonly onlyTypes: ReadonlySet<number> = new Set(),
+    /** Attribution to the last known network; off when absent. */
+    private readonly networks?: ModelNetworkOptions
   ) {}
+
+  /** The newest network event counted for a remembered endpoint (a scan of all of them). */
+  private lastKnown(endpoint: number): NetworkSeen | undefined {
+    let newest: NetworkSeen | undefined;
+    for (const n of this.networkEvents.get(endpoint) ?? []) {
+      if (!newest || n.time > newest.time || (n.time === newest.time && n.id > newest.id)) {
+        newest = n;
+      }
+    }
+    return newest;
+  }
+
+  /** Country and operator to count `e` (of a known type) with; remembers what it tells. */
+  private place(e: EmnifyEvent, result: BatchResult): [string, string] {
+    const own: [string, string] = [e.network?.countryIso ?? '', e.network?.operatorName ?? ''];
+    const hasNetwork = own[0] !== '' || own[1] !== '';
+    const endpoint = e.endpoint?.id;
+    if (endpoint === undefined) {
+      if (!hasNetwork) {
+        result.unattributed++;
+      }
+      return own;
+    }
+    if (hasNetwork) {
+      if (!this.networkEvents.has(endpoint)) {
+        if (this.networkEvents.size >= this.networks!.maxEndpoints) {
+          const [oldest] = [...this.stamps].sort((a, b) => a[1] - b[1])[0];
+          this.networkEvents.delete(oldest);
+          this.stamps.delete(oldest);
+        }
+        this.networkEvents.set(endpoint, []);
+      }
+      this.networkEvents.get(endpoint)!.push({ time: e.time, id: e.id, country: own[0], operator: own[1] });
+      this.stamps.set(endpoint, this.tick++);
+      return own;
+    }
+    const known = this.lastKnown(endpoint);
+    if (!known) {
+      result.unattributed++;
+      return own;
+    }
+    this.stamps.set(endpoint, this.tick++);
+    if (e.time - known.time > this.networks!.maxAgeMs) {
+      result.unattributed++;
+      return own;
+    }
+    result.attributed++;
+    return [known.country, known.operator];
+  }
 
   private horizonOf(time: number): number {
     return Math.floor((time - this.overlapMs) / 1000) * 1000 - 1000;
@@ -63,8 +146,17 @@ export class CountingModel {
   }
 
   ingest(batch: readonly EmnifyEvent[], origin: 'poll' | 'push'): BatchResult {
-    const result: BatchResult = { counted: 0, duplicates: 0, late: 0, outsideWindow: 0, filtered: 0 };
+    const result: BatchResult = {
+      counted: 0,
+      duplicates: 0,
+      late: 0,
+      outsideWindow: 0,
+      filtered: 0,
+      attributed: 0,
+      unattributed: 0,
+    };
     const horizon = this.horizon();
+    const counted: Array<{ e: EmnifyEvent; type: string; known: boolean }> = [];
     for (const e of batch) {
       if (this.onlyTypes.size > 0 && !this.onlyTypes.has(e.typeId)) {
         result.filtered++;
@@ -83,17 +175,27 @@ export class CountingModel {
         // A type the lookup lacks: its own spelling (the first 20 such, then "other"), no country or operator.
         const known = this.lookup.has(e.typeId);
         const type = known ? this.lookup.get(e.typeId)! : this.unknownType(e.typeDescription);
-        const country = known ? (e.network?.countryIso ?? '') : '';
-        const operator = known ? (e.network?.operatorName ?? '') : '';
-        add(this.events, [type, e.severityName, e.sourceName, country, operator].join('|'), 1);
-        if (e.volume) {
-          add(this.volume, `rx|${country}|${operator}`, e.volume.rx);
-          add(this.volume, `tx|${country}|${operator}`, e.volume.tx);
-        }
+        counted.push({ e, type, known });
         if (origin === 'poll' && e.time < this.watermark) {
           result.late++;
         }
         result.counted++;
+      }
+    }
+    if (this.networks) {
+      counted.sort((a, b) => a.e.time - b.e.time || a.e.id - b.e.id);
+    }
+    for (const { e, type, known } of counted) {
+      let [country, operator] = ['', ''];
+      if (known && this.networks) {
+        [country, operator] = this.place(e, result);
+      } else if (known) {
+        [country, operator] = [e.network?.countryIso ?? '', e.network?.operatorName ?? ''];
+      }
+      add(this.events, [type, e.severityName, e.sourceName, country, operator].join('|'), 1);
+      if (e.volume) {
+        add(this.volume, `rx|${country}|${operator}`, e.volume.rx);
+        add(this.volume, `tx|${country}|${operator}`, e.volume.tx);
       }
     }
     this.late += result.late;
@@ -117,6 +219,14 @@ export class CountingModel {
     const newest = times.length > 0 ? Math.max(...times) : undefined;
     const bound = newest === undefined ? this.horizon() : Math.min(this.horizon(), this.horizonOf(newest));
     this.forgotten = Math.max(this.forgotten, bound);
+    if (this.networks) {
+      for (const endpoint of [...this.networkEvents.keys()]) {
+        if (this.lastKnown(endpoint)!.time < bound - this.networks.maxAgeMs) {
+          this.networkEvents.delete(endpoint);
+          this.stamps.delete(endpoint);
+        }
+      }
+    }
   }
 
   totals(): Totals {
@@ -129,6 +239,12 @@ export class CountingModel {
       rememberedIds: remembered.length,
       pushOnlyIds: remembered.filter(([id]) => this.pushOnly.has(id)).length,
       forgottenBelow: this.forgotten === -Infinity ? null : this.forgotten,
+      networks: [...this.stamps]
+        .sort((a, b) => a[1] - b[1])
+        .map(([endpoint]) => {
+          const n = this.lastKnown(endpoint)!;
+          return [endpoint, n.time, n.id, n.country, n.operator];
+        }),
     };
   }
 }
@@ -151,12 +267,16 @@ export function totalsOf(state: ExporterState): Totals {
     rememberedIds: state.ids.length,
     pushOnlyIds: state.pushIds?.length ?? 0,
     forgottenBelow: state.forgottenBelow ?? null,
+    networks: state.networks ?? [],
   };
 }
 
 /** The types the random events use: 1-5 are in the lookup (spelt "Type n"), 9 is not ("type 9"). */
 export const MODEL_TYPE_IDS = [1, 2, 3, 4, 5, 9];
 export const MODEL_LOOKUP = new Map([1, 2, 3, 4, 5].map((id) => [id, `Type ${id}`]));
+
+/** The first of the 12 endpoint ids of the random events. */
+export const MODEL_ENDPOINT_BASE = 11380016;
 
 /** One event of a fixed world: the same id always has the same time and fields. */
 export function modelEvent(id: number, time: number, rand: () => number): EmnifyEvent {
@@ -172,11 +292,13 @@ export function modelEvent(id: number, time: number, rand: () => number): Emnify
           tapcodes: [],
         }
       : undefined;
-  // Delete PDP Context carries volume; now and then 0 bytes in one direction.
+  // Delete PDP Context carries volume (now and then without network); now and then 0 bytes in one direction.
   const volume =
-    typeId === 5 && network
+    typeId === 5 && (network || rand() < 0.5)
       ? { rx: rand() < 0.2 ? 0 : Math.floor(rand() * 5e6), tx: Math.floor(rand() * 5e6), total: 0 }
       : undefined;
+  // Most events concern one of 12 endpoints.
+  const endpoint = rand() < 0.85 ? { id: MODEL_ENDPOINT_BASE + Math.floor(rand() * 12) } : undefined;
   return {
     id,
     time,
@@ -186,6 +308,7 @@ export function modelEvent(id: number, time: number, rand: () => number): Emnify
     sourceName: rand() < 0.5 ? 'Network' : 'API',
     network,
     volume,
+    endpoint,
   } as unknown as EmnifyEvent;
 }
 

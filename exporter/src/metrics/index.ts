@@ -9,7 +9,7 @@ import { Registry } from 'prom-client';
 import { DroppableLabel } from '../config';
 import { CountMap } from '../counts';
 import type { GuardedRoute } from '../http/routeCredentials';
-import { EventOrigin, Ledger } from '../ledger';
+import { EventOrigin, Ledger, NetworkChange } from '../ledger';
 import { registerApiMetrics } from './api';
 import { registerBuildInfo } from './buildInfo';
 import { PushOutcome, registerDataStreamerMetrics } from './datastreamer';
@@ -18,6 +18,7 @@ import { registerDedupMetrics } from './dedup';
 import { registerEventMetrics } from './events';
 import { GatewayMetrics, registerGatewayMetrics } from './gateway';
 import { registerHttpAuthMetrics } from './httpAuth';
+import { registerLastNetworkMetrics } from './lastNetwork';
 import { registerPollMetrics } from './poll';
 import { registerProcessMetrics } from './process';
 import { registerProgressMetrics } from './progress';
@@ -43,13 +44,21 @@ export interface ExporterMetrics {
   stateWrite(ok: boolean): void;
   windowChecked(result: CheckResult): void;
   clock(aheadMs: number): void;
+  /** A committed change of the remembered networks (`--labels.last-network`). */
+  networksChanged(change: NetworkChange): void;
   /** The events gateway's metrics; only when it is on. */
   gateway?: GatewayMetrics;
 }
 
 export function createMetrics(
   ledger: Ledger,
-  options: { dropLabels: DroppableLabel[]; version: string; gateway?: { cacheBytes: number } }
+  options: {
+    dropLabels: DroppableLabel[];
+    version: string;
+    gateway?: { cacheBytes: number };
+    /** The bound of the remembered endpoints; undefined with attribution off. */
+    lastNetworkMaxEndpoints?: number;
+  }
 ): ExporterMetrics {
   const registry = new Registry();
   const events = registerEventMetrics(registry, ledger, options.dropLabels);
@@ -65,6 +74,7 @@ export function createMetrics(
   const pushes = registerDataStreamerMetrics(registry);
   const stateWrites = registerStateWriteMetrics(registry);
   const windowChecks = registerWindowCheckMetrics(registry);
+  const lastNetwork = registerLastNetworkMetrics(registry, ledger, options.lastNetworkMaxEndpoints);
   const gateway = options.gateway ? registerGatewayMetrics(registry, options.gateway.cacheBytes) : undefined;
   const httpAuth = registerHttpAuthMetrics(registry);
   registerBuildInfo(registry, options.version);
@@ -91,6 +101,7 @@ export function createMetrics(
     stateWrite: stateWrites.stateWrite,
     windowChecked: windowChecks.checked,
     clock: windowChecks.clock,
+    networksChanged: lastNetwork.networksChanged,
     gateway,
   };
 }
