@@ -151,7 +151,7 @@ describe('state journal', () => {
     const path = newPath();
     const first = open(path);
     expect(first.loaded).toBe(false);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 3, seq: 0, watermark: T0 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 4, seq: 0, watermark: T0 });
     expect(statSync(journalPathOf(path)).size).toBe(0);
     const model = new DeltaTotals();
     let id = 1;
@@ -202,11 +202,11 @@ describe('state journal', () => {
     o.journal.append({ ids: [[1003, T0]], events: new Map([[key, 1]]) });
     o.journal.close();
     expect(plain(reload(path).state).events).toEqual([[key, 8]]);
-    // The first compaction writes version 3.
+    // The first compaction writes version 4.
     const again = open(path);
     again.journal.compact(again.state);
     again.journal.close();
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 3, seq: 1, late_events: 2 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 4, seq: 1, late_events: 2 });
     expect(plain(reload(path).state).events).toEqual([[key, 8]]);
   });
 
@@ -225,12 +225,12 @@ describe('state journal', () => {
       push: [2],
       forgotten: T0 - 31_000,
     });
-    // Compacted into the base (version 3) and loaded again: the same.
+    // Compacted into the base (version 4) and loaded again: the same.
     const again = open(path);
     again.journal.compact(again.state);
     again.journal.close();
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
-      version: 3,
+      version: 4,
       push_ids: [2],
       forgotten_below: T0 - 31_000,
     });
@@ -287,7 +287,7 @@ describe('state journal', () => {
     } finally {
       await exporter.stop();
     }
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 3, events: [[key, 7]] });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 4, events: [[key, 7]] });
   });
 
   describe('a torn last line (crash during an append) is dropped: it was never published', () => {

@@ -5,10 +5,10 @@
  * are worked out from the simulator's ground truth (events per poll, pages of 100), never from the
  * exporter's own arithmetic; counts are compared with the ground truth by every label.
  */
-import { RawEvent, Transport, fetchTransport } from '@emnify-events/client';
+import { Transport, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator } from '@emnify-events/simulator';
 import { Exporter } from '../src/exporter';
-import { countsFromMetrics, exporterFor, scrape, truthAsCounts, withSimulator } from './helpers';
+import { countsFromMetrics, exporterFor, push, scrape, truthAsCounts, withSimulator } from './helpers';
 import { parseSamples, singleValue } from './metricsText';
 
 const SECOND = 1000;
@@ -217,22 +217,6 @@ describe('the count check', () => {
     });
   });
 });
-
-/** POSTs `events` to the exporter's /datastreamer (bearer `push-token`) and returns the answer. */
-async function push(exporter: Exporter, events: RawEvent[]): Promise<unknown> {
-  const server = exporter.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  try {
-    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/datastreamer`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer push-token', 'content-type': 'application/json' },
-      body: JSON.stringify(events),
-    });
-    return await res.json();
-  } finally {
-    server.close();
-  }
-}
 
 /**
  * The simulator's API without the events of `hidden` (an API that shows them later): each event list is

@@ -11,8 +11,11 @@ import {
   EVENT_SEVERITY_NAMES,
   EVENT_SOURCE_NAMES,
   EmnifyClientOptions,
+  EmnifyEvent,
   EventSeverity,
+  RawEvent,
   EventSource,
+  normalizeEvents,
 } from '@emnify-events/client';
 import {
   EVENT_TYPE_CATALOGUE,
@@ -39,10 +42,17 @@ export interface ExporterOnOptions {
   logger?: Logger;
 }
 
-/** An exporter reading the simulator `sim`, keeping its state in `stateFile` (not started). */
+/**
+ * Attribution to the last known network off: the simulator's ground truth counts events without network
+ * with empty country and operator. Tests of the attribution turn it on (a later flag wins) and compare
+ * with the counting model instead (attribution.test.ts).
+ */
+export const LAST_NETWORK_OFF = ['--labels.last-network', 'off'];
+
+/** An exporter reading the simulator `sim`, keeping its state in `stateFile` (not started); see LAST_NETWORK_OFF. */
 export function exporterOn(sim: RunningSimulator, stateFile: string, options: ExporterOnOptions = {}): Exporter {
   return createExporter(
-    loadConfig(['--emnify.url', sim.url, '--state.file', stateFile, ...(options.args ?? [])], {
+    loadConfig(['--emnify.url', sim.url, '--state.file', stateFile, ...LAST_NETWORK_OFF, ...(options.args ?? [])], {
       EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
       ...options.env,
     }),
@@ -84,7 +94,8 @@ export interface CountRecords {
   volume: Record<string, number>;
 }
 
-const TYPE_NAMES = new Map(EVENT_TYPE_CATALOGUE.map((t) => [t.id, t.description]));
+/** The simulator's type lookup: type id → the spelling the exporter labels with. */
+export const TYPE_NAMES: ReadonlyMap<number, string> = new Map(EVENT_TYPE_CATALOGUE.map((t) => [t.id, t.description]));
 
 /** The ground truth as label value tuples of the exporter's counters. */
 export function truthAsCounts(truth: GroundTruth): CountRecords {
@@ -138,5 +149,59 @@ export async function scrape(app: Express): Promise<string> {
   } finally {
     server.close();
     server.closeAllConnections();
+  }
+}
+
+/**
+ * Every event the simulator shows now, read over HTTP the plain way (pages of 1,000 oldest first, until a
+ * short page) and normalised by the shared client: the input of the counting model.
+ */
+export async function simulatorEvents(sim: RunningSimulator): Promise<EmnifyEvent[]> {
+  const auth = await fetch(`${sim.url}/api/v1/authenticate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ application_token: sim.applicationToken }),
+  });
+  const token = ((await auth.json()) as { auth_token: string }).auth_token;
+  const events: EmnifyEvent[] = [];
+  for (let page = 1; ; page++) {
+    const res = await fetch(`${sim.url}/api/v1/event?sort=timestamp,id&per_page=1000&page=${page}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const items = (await res.json()) as unknown[];
+    const normalized = normalizeEvents(items);
+    if (normalized.skipped > 0) {
+      throw new Error(`the simulator served ${normalized.skipped} events the client refuses`);
+    }
+    events.push(...normalized.events);
+    if (items.length < 1000 || page >= Number(res.headers.get('x-total-pages'))) {
+      return events;
+    }
+  }
+}
+
+/** A model's totals (label values joined with `|`) as the records of countsFromMetrics. */
+export function modelAsCounts(totals: {
+  events: Record<string, number>;
+  volume: Record<string, number>;
+}): CountRecords {
+  const records = (m: Record<string, number>) =>
+    Object.fromEntries(Object.entries(m).map(([key, n]) => [JSON.stringify(key.split('|')), n]));
+  return { events: records(totals.events), volume: records(totals.volume) };
+}
+
+/** POSTs `events` to the exporter's /datastreamer (bearer `push-token`) and returns the answer. */
+export async function push(exporter: Exporter, events: RawEvent[]): Promise<unknown> {
+  const server = exporter.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/datastreamer`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer push-token', 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
+    return await res.json();
+  } finally {
+    server.close();
   }
 }

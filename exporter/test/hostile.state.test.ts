@@ -58,8 +58,8 @@ describe('base state files of the wrong shape', () => {
     ['an array', '[]', 'the JSON is [], not an object'],
     ['null', 'null', 'the JSON is null, not an object'],
     ['no version', base({}, ['version']), '"version" is missing'],
-    ['version 4', base({ version: 4 }), '"version": 4 is not 1 or 2 or 3'],
-    ['version as a text', base({ version: '2' }), '"version": "2" is not 1 or 2 or 3'],
+    ['version 5', base({ version: 5 }), '"version": 5 is not 1 or 2 or 3 or 4'],
+    ['version as a text', base({ version: '2' }), '"version": "2" is not 1 or 2 or 3 or 4'],
     ['push-only ids in version 2', base({ push_ids: [7] }), '"push_ids" is not a field of version 2'],
     [
       'a push-only id that is a text',
@@ -75,6 +75,49 @@ describe('base state files of the wrong shape', () => {
       'forgotten_below as a date text',
       base({ version: 3, forgotten_below: '2026-01-01' }),
       '"forgotten_below": "2026-01-01" is not a time (milliseconds since 1970)',
+    ],
+    ['remembered networks in version 3', base({ version: 3, networks: [] }), '"networks" is not a field of version 3'],
+    ['remembered networks as an object', base({ version: 4, networks: {} }), '"networks": {} is not a list'],
+    [
+      'a remembered endpoint whose id is a text',
+      base({ version: 4, networks: [['11380016', T - 1000, 7, 'DE', 'Telekom']] }),
+      '"networks"[0][0] (endpoint id): "11380016" is not an endpoint id (a positive integer up to 2^53-1)',
+    ],
+    [
+      'a remembered endpoint listed twice',
+      base({
+        version: 4,
+        networks: [
+          [11380016, T - 2000, 6, 'DE', 'Vodafone'],
+          [11380016, T - 1000, 7, 'DE', 'Telekom'],
+        ],
+      }),
+      '"networks"[1]: the endpoint id 11380016 is listed twice',
+    ],
+    [
+      'a remembered endpoint without its event id',
+      base({ version: 4, networks: [[11380016, T - 1000, 'DE', 'Telekom']] }),
+      '"networks"[0]: [11380016,1767225599000,"DE","Telekom"] is not [endpoint id, event time, event id, country, operator]',
+    ],
+    [
+      'a remembered network with a time in seconds as a text',
+      base({ version: 4, networks: [[11380016, '1767225599', 7, 'DE', 'Telekom']] }),
+      '"networks"[0][1] (event time): "1767225599" is not a time (milliseconds since 1970)',
+    ],
+    [
+      'a remembered operator that is not a text',
+      base({ version: 4, networks: [[11380016, T - 1000, 7, 'DE', { name: 'Telekom' }]] }),
+      '"networks"[0][4] (operator): {"name":"Telekom"} is not a label text (a string of at most 256 characters)',
+    ],
+    [
+      'a remembered operator longer than a label',
+      base({ version: 4, networks: [[11380016, T - 1000, 7, 'DE', 'x'.repeat(257)]] }),
+      `"networks"[0][4] (operator): "${'x'.repeat(36)}... is not a label text (a string of at most 256 characters)`,
+    ],
+    [
+      'a remembered network with neither country nor operator',
+      base({ version: 4, networks: [[11380016, T - 1000, 7, '', '']] }),
+      '"networks"[0]: names neither a country nor an operator',
     ],
     ['version 2 without seq', base({}, ['seq']), '"seq" is missing'],
     ['a negative seq', base({ seq: -1 }), '"seq": -1 is not a whole number of at least 0'],
@@ -191,6 +234,35 @@ describe('base state files of the wrong shape', () => {
     const stored = readState(path);
     expect(stored.state?.counts.events.get(KEY)).toBe(300_000);
     expect(stored.state?.counts.volume.get(VKEY)).toBe(5_000_000);
+  });
+
+  it('a journal line whose remembered networks are of the wrong shape names the line and what is wrong', () => {
+    const path = join(dir, 'journal-bad-networks.json');
+    writeFileSync(path, base({ version: 4, networks: [[11380016, T - 1000, 7, 'DE', 'Telekom']] }));
+    writeFileSync(
+      `${path}.journal`,
+      '{"seq":1,"late":1}\n{"seq":2,"networks_forget":[11380016,11380016]}\n{"seq":3,"networks":[[0,1767225600000,8,"DE","Telekom"]]}\n{"seq":4,"late":1}\n'
+    );
+    expect(() => readState(path)).toThrow(
+      `state journal ${path}.journal is corrupt at line 2 (byte 19), before its last line ("networks_forget"[1]: the endpoint id 11380016 is listed twice): restore it, or move it and the state file away to start counting afresh`
+    );
+    writeFileSync(
+      `${path}.journal`,
+      '{"seq":1,"late":1}\n{"seq":2,"networks":[[0,1767225600000,8,"DE","Telekom"]]}\n{"seq":3,"late":1}\n'
+    );
+    expect(() => readState(path)).toThrow(
+      `state journal ${path}.journal is corrupt at line 2 (byte 19), before its last line ("networks"[0][0] (endpoint id): 0 is not an endpoint id (a positive integer up to 2^53-1)): restore it, or move it and the state file away to start counting afresh`
+    );
+  });
+
+  it('a well-formed remembered network loads, in its order', () => {
+    const path = join(dir, 'networks-good.json');
+    const networks = [
+      [11380023, T - 5000, 9, 'FR', 'SFR'],
+      [11380016, T - 1000, 7, 'DE', 'Telekom'],
+    ];
+    writeFileSync(path, base({ version: 4, networks }));
+    expect(readState(path).state?.networks).toEqual(networks);
   });
 
   it('a journal line of the wrong shape before the last names the line and what is wrong', () => {

@@ -15,7 +15,7 @@ export function registerLastNetworkMetrics(registry: Registry, ledger: Ledger, m
   });
   const forgotten = new Counter({
     name: 'emnify_exporter_remembered_endpoints_forgotten_total',
-    help: "Endpoints whose last known network was forgotten: evicted at the bound (bound), older than the maximum age (age), or all at a start with attribution off (off).",
+    help: 'Endpoints whose last known network was forgotten: evicted at the bound (bound), older than the maximum age (age), or all at a start with attribution off (off).',
     labelNames: ['reason'],
     registers: [registry],
   });
