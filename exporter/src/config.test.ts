@@ -33,10 +33,28 @@ describe('loadConfig', () => {
       pageSize: 1000,
       pageConcurrency: 2,
       dropLabels: [],
+      lastNetwork: { maxEndpoints: 100_000, maxAgeMs: 30 * 86_400_000 },
       eventTypes: [],
       logLevel: 'info',
     });
     expect(c.dataStreamerToken).toBeUndefined();
+  });
+
+  it.each([
+    [[], { maxEndpoints: 100_000, maxAgeMs: 30 * 86_400_000 }],
+    [['--labels.last-network', 'off'], undefined],
+    [['--labels.last-network', 'NO'], undefined],
+    [
+      ['--labels.last-network', 'yes', '--labels.last-network.max-endpoints', '5'],
+      { maxEndpoints: 5, maxAgeMs: 2_592_000_000 },
+    ],
+    [['--labels.last-network.max-age', '7d'], { maxEndpoints: 100_000, maxAgeMs: 7 * 86_400_000 }],
+    [['--labels.drop', 'country'], { maxEndpoints: 100_000, maxAgeMs: 30 * 86_400_000 }],
+    // Both labels dropped: nothing to fill, so nothing is remembered.
+    [['--labels.drop', 'operator,country'], undefined],
+    [['--labels.drop', 'operator,operator'], { maxEndpoints: 100_000, maxAgeMs: 30 * 86_400_000 }],
+  ])('--labels.last-network with %j', (argv, lastNetwork) => {
+    expect(loadConfig(argv, TOKEN).lastNetwork).toEqual(lastNetwork);
   });
 
   it('takes flags over environment variables', () => {
@@ -122,6 +140,21 @@ describe('loadConfig', () => {
       ['--poll.max-window', '1m', '--poll.overlap', '5m'],
       TOKEN,
       'EXPORTER_POLL_MAX_WINDOW (--poll.max-window): must be longer than EXPORTER_POLL_OVERLAP (--poll.overlap) (300000 ms)',
+    ],
+    [
+      ['--labels.last-network', 'maybe'],
+      TOKEN,
+      'EXPORTER_LABELS_LAST_NETWORK (--labels.last-network): "maybe" is not on or off',
+    ],
+    [
+      ['--labels.last-network.max-endpoints', '0'],
+      TOKEN,
+      'EXPORTER_LABELS_LAST_NETWORK_MAX_ENDPOINTS (--labels.last-network.max-endpoints): "0" is not a whole number from 1 to 10000000',
+    ],
+    [
+      ['--labels.last-network.max-age', '1.5d'],
+      TOKEN,
+      'EXPORTER_LABELS_LAST_NETWORK_MAX_AGE (--labels.last-network.max-age): "1.5d" is not a duration (e.g. 0, 500ms, 30s, 5m, 1h30m, 7d: units y w d h m s ms, largest first)',
     ],
     [['--nope'], TOKEN, "Unknown option '--nope' (see --help)"],
     [

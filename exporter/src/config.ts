@@ -353,5 +353,6 @@ export function describeConfig(config: ExporterConfig): Record<string, unknown> 
     applicationToken: applicationToken ? '<set>' : '<unset>',
     dataStreamerToken: dataStreamerToken ? '<set>' : '<unset>',
     gateway: gateway ? { ...gateway, token: '<set>' } : null,
+    lastNetwork: rest.lastNetwork ?? null,
   };
 }

@@ -25,6 +25,7 @@ function describeState(config: ExporterConfig): Record<string, unknown> {
     exists: true,
     watermark: new Date(stored.state.watermark).toISOString(),
     rememberedIds: stored.state.ids.length,
+    rememberedEndpoints: stored.state.networks?.length ?? 0,
     journalDeltas: stored.replayed,
     tornJournalBytes: stored.journalBytes - stored.goodLength,
   };

@@ -146,6 +146,7 @@ describe('exporter command line', () => {
           pageSize: 1000,
           pageConcurrency: 2,
           dropLabels: [],
+          lastNetwork: { maxEndpoints: 100_000, maxAgeMs: 30 * 86_400_000 },
           eventTypes: [],
           webConfigFile: null,
           dataStreamerToken: '<unset>',
@@ -173,6 +174,7 @@ describe('exporter command line', () => {
         exists: true,
         watermark: '2026-01-01T00:00:00.000Z',
         rememberedIds: 2,
+        rememberedEndpoints: 0,
         journalDeltas: 1,
         tornJournalBytes: 0,
       });

@@ -1,6 +1,9 @@
 /**
  * The built exporter as a process: SIGKILL at random moments during a catch-up and restarts must
- * neither lose nor repeat an event, and counters continue from their values; SIGTERM exits 0.
+ * neither lose nor repeat an event, and counters continue from their values; SIGTERM exits 0. With
+ * attribution to the last known network on, SIGKILLs must not change which network any event gets: a
+ * history read one page per window (so in event time order, whatever the kills) must end where the
+ * counting model, fed the whole history at once, ends.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { ROOT, buildNodePackages } from './build';
-import { countsFromMetrics, truthAsCounts } from './helpers';
+import { CountingModel } from './countingModel';
+import {
+  LAST_NETWORK_OFF,
+  TYPE_NAMES,
+  countsFromMetrics,
+  modelAsCounts,
+  simulatorEvents,
+  truthAsCounts,
+} from './helpers';
 import { parseSamples } from './metricsText';
 
 const MAIN = join(ROOT, 'exporter/dist/main.js');
@@ -19,7 +30,8 @@ interface Running {
   exit: Promise<number | null>;
 }
 
-function spawnExporter(sim: RunningSimulator, stateFile: string): Running {
+/** The settings of the first case; `args` come after them (a later flag wins). */
+function spawnExporter(sim: RunningSimulator, stateFile: string, args: string[] = LAST_NETWORK_OFF): Running {
   const child = spawn(
     process.execPath,
     [
@@ -40,6 +52,7 @@ function spawnExporter(sim: RunningSimulator, stateFile: string): Running {
       '2m',
       '--poll.page-size',
       '100',
+      ...args,
     ],
     {
       env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
@@ -120,6 +133,88 @@ describe('exporter process: SIGKILL and restart', () => {
     expect(actual).toEqual(expected);
     expect(Object.values(actual).reduce((a, b) => a + b, 0)).toBe(8000 + 125);
 
+    final.child.kill('SIGTERM');
+    expect(await final.exit).toBe(0);
+  }, 120_000);
+});
+
+describe('exporter process: SIGKILL and restart, attributing events to the last known network', () => {
+  let sim: RunningSimulator;
+  let dir: string;
+  const T = Date.now();
+
+  beforeAll(async () => {
+    buildNodePackages();
+    // 6,000 events over 4 h, no live traffic: windows of 20 minutes hold about 500 events, one page each.
+    sim = await startSimulator({
+      port: 0,
+      seed: 34,
+      historyMs: 4 * 3_600_000,
+      historyEvents: 6000,
+      eventsPerSecond: 0,
+    });
+    dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-kill-attr-'));
+  }, 120_000);
+  afterAll(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends where the model ends, whatever the SIGKILLs', async () => {
+    const stateFile = join(dir, 'state.json');
+    const args = [
+      '--backfill',
+      '5h',
+      '--poll.max-window',
+      '20m',
+      '--poll.page-size',
+      '1000',
+      '--labels.last-network',
+      'on',
+    ];
+    const counted = (text: string) => parseSamples(text, 'emnify_events_total').reduce((n, s) => n + s.value, 0);
+    /** Counted when each kill came (scraped right before it). */
+    const killedAt: number[] = [];
+    for (let round = 0; round < 6 && (killedAt[killedAt.length - 1] ?? 0) < 6000; round++) {
+      const run = spawnExporter(sim, stateFile, args);
+      try {
+        const port = await run.port;
+        // Kill once this run has counted something more (or after 3 s), a random moment later.
+        const before = killedAt[killedAt.length - 1] ?? 0;
+        for (let waited = 0; waited < 3000 && counted(await scrape(port)) <= before; waited += 20) {
+          await sleep(20);
+        }
+        await sleep(Math.floor(Math.random() * 150));
+        killedAt.push(counted(await scrape(port)));
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+      expect(await run.exit).toBeNull();
+    }
+    // Kills fell in the middle of the catch-up.
+    expect(killedAt.filter((n) => n > 0 && n < 6000).length).toBeGreaterThanOrEqual(2);
+    const final = spawnExporter(sim, stateFile, args);
+    let text = '';
+    try {
+      const port = await final.port;
+      const deadline = Date.now() + 60_000;
+      while (counted((text = await scrape(port))) < 6000) {
+        if (Date.now() > deadline) {
+          throw new Error(`exporter did not catch up; counted ${killedAt.join(', ')} at the kills`);
+        }
+        await sleep(250);
+      }
+    } catch (err) {
+      final.child.kill('SIGKILL');
+      throw err;
+    }
+    const model = new CountingModel(T - 5 * 3_600_000, 30_000, TYPE_NAMES, new Set(), {
+      maxEndpoints: 100_000,
+      maxAgeMs: 30 * 86_400_000,
+    });
+    const events = await simulatorEvents(sim);
+    expect(model.ingest(events, 'poll').attributed).toBeGreaterThan(300);
+    expect(countsFromMetrics(text)).toEqual(modelAsCounts(model.totals()));
     final.child.kill('SIGTERM');
     expect(await final.exit).toBe(0);
   }, 120_000);

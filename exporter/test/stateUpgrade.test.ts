@@ -2,16 +2,31 @@
  * A state written by the exporter of commit 809f50f (state version 2: base and journal, see
  * fixtures/state-v2/make.mjs) loads and goes on counting: every id it holds is taken as push-only (that
  * version did not record which ids a poll had seen), so the first poll reads its overlap once and counts
- * nothing twice; the first compaction writes version 3. The simulator is the one the fixture was made
- * against (same seed, history, clock and injected events), so its ground truth is the truth of the file.
+ * nothing twice; the first compaction writes the current version (4). A state written by the exporter of
+ * commit 0c5155c (version 3, fixtures/state-v3/make.mjs) loads with no endpoint remembered, keeps which ids
+ * only a push showed, and attributes the events counted after it as the counting model does. The
+ * simulator is the one each fixture was made against (same seed, history, clock and injected events), so
+ * its ground truth is the truth of the file.
  */
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readState } from '../src/journal';
-import { countsFromMetrics, exporterFor, scrape, truthAsCounts, withSimulator } from './helpers';
+import { normalizeEvents } from '@emnify-events/client';
+import { CountingModel } from './countingModel';
+import {
+  TYPE_NAMES,
+  countsFromMetrics,
+  exporterFor,
+  modelAsCounts,
+  scrape,
+  simulatorEvents,
+  truthAsCounts,
+  withSimulator,
+} from './helpers';
 import { parseSamples } from './metricsText';
 
 const FIXTURE = join(__dirname, 'fixtures', 'state-v2');
+const FIXTURE_V3 = join(__dirname, 'fixtures', 'state-v3');
 const T = Date.parse('2026-05-01T12:00:00Z');
 
 describe('a state file of version 2 (written by the build of 809f50f)', () => {
@@ -54,7 +69,61 @@ describe('a state file of version 2 (written by the build of 809f50f)', () => {
       expect(pushed.every((id) => exporter.ledger.isPolled(id))).toBe(true);
       await exporter.stop();
       const base = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { version: number; push_ids: number[] };
-      expect({ version: base.version, push_ids: base.push_ids }).toEqual({ version: 3, push_ids: [] });
+      expect({ version: base.version, push_ids: base.push_ids }).toEqual({ version: 4, push_ids: [] });
+    });
+  });
+});
+
+describe('a state file of version 3 (written by the build of 0c5155c)', () => {
+  it('loads with no endpoint remembered and its push-only ids, counts nothing twice, then attributes as the model', async () => {
+    let now = T;
+    const history = { seed: 31, historyMs: 3_600_000, historyEvents: 300, eventsPerSecond: 0, now: () => now };
+    await withSimulator(history, async (sim, dir) => {
+      const pushed = sim.addEvents(3, { lateByMs: 20_000 }).map((e) => e.id);
+      copyFileSync(join(FIXTURE_V3, 'state.json'), join(dir, 'state.json'));
+      copyFileSync(join(FIXTURE_V3, 'state.json.journal'), join(dir, 'state.json.journal'));
+      const stored = readState(join(dir, 'state.json'));
+      // Version 3 recorded which ids only a push showed: the three pushed, no more.
+      expect([...stored.state!.pushIds!].sort()).toEqual([...pushed].sort());
+      expect(stored.state!.networks).toEqual([]);
+
+      now = T + 30_000;
+      // Attribution on (a later flag wins over the helpers' off), the defaults' bounds.
+      const exporter = exporterFor(sim, dir, () => now, ['--poll.settle', '0s', '--labels.last-network', 'on']);
+      const before = truthAsCounts(sim.truth());
+      expect(countsFromMetrics(await scrape(exporter.app))).toEqual(before);
+      await exporter.poller.pollOnce();
+      // The overlap read again: nothing new, nothing twice, nothing remembered.
+      expect(countsFromMetrics(await scrape(exporter.app))).toEqual(before);
+      expect(exporter.ledger.rememberedEndpoints).toBe(0);
+
+      // New events, counted in one page: attributed from what this exporter counted since the upgrade.
+      const added = sim.addEvents(200, { lateByMs: 0 });
+      now = T + 60_000;
+      await exporter.poller.pollOnce();
+      const model = new CountingModel(T + 30_000, 300_000, TYPE_NAMES, new Set(), {
+        maxEndpoints: 100_000,
+        maxAgeMs: 30 * 86_400_000,
+      });
+      const result = model.ingest(normalizeEvents(added).events, 'poll');
+      expect(result.counted).toBe(200);
+      expect(result.attributed).toBeGreaterThan(0);
+      const expected = modelAsCounts(model.totals());
+      for (const [key, n] of Object.entries(before.events)) {
+        expected.events[key] = (expected.events[key] ?? 0) + n;
+      }
+      for (const [key, n] of Object.entries(before.volume)) {
+        expected.volume[key] = (expected.volume[key] ?? 0) + n;
+      }
+      expect(countsFromMetrics(await scrape(exporter.app))).toEqual(expected);
+      expect((await simulatorEvents(sim)).length).toBe(300 + 3 + 200);
+      await exporter.stop();
+      const base = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as {
+        version: number;
+        networks: unknown;
+      };
+      expect(base.version).toBe(4);
+      expect(base.networks).toEqual(model.totals().networks);
     });
   });
 });

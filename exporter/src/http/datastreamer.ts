@@ -110,7 +110,9 @@ export function dataStreamerHandler(deps: DataStreamerDeps): RequestHandler {
         metrics.pushReceived('accepted');
         const newestEventTime = checked.events.reduce((newest, e) => Math.max(newest, e.time), -Infinity);
         metrics.pageDone({ duplicates: result.duplicates + result.outsideWindow, newestEventTime }, 'push');
-        res.json({ ...result, ...refused });
+        // The answer's fields as they have always been (attribution has self-metrics of its own).
+        const { counted, duplicates, late, outsideWindow, filtered } = result;
+        res.json({ counted, duplicates, late, outsideWindow, filtered, ...refused });
       })
       .catch(next);
   };
