@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: figures and ratios against baselines measured in the same run. Never pass/fail.
-// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|frames|catchup|steady|gateway]...   (default: all)
+// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|frames|catchup|steady|networks|gateway]...   (default: all)
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -752,6 +753,109 @@ if (want('steady')) {
       );
     }
   }
+}
+if (want('networks')) {
+  section('networks');
+  // `--labels.last-network`: what one remembered endpoint costs. Each size in a fresh process (as dedup):
+  // the exporter's own structure, filled the way a commit fills it (applyNetworkDelta), endpoints spread
+  // over 30 operators in 12 countries; baseline in the same process: a bare Map of endpoint id → number.
+  const { execFileSync } = require('node:child_process');
+  const lastNetwork = JSON.stringify(require.resolve('../exporter/dist/lastNetwork.js'));
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const script = `const { applyNetworkDelta } = require(${lastNetwork});
+      const v8 = require('node:v8'); const heap = () => { gc(); return v8.getHeapStatistics().used_heap_size; };
+      const isos = ['DE','GB','FR','NL','ES','IT','AT','CH','PL','SE','US','BR'];
+      let before = heap(); const bare = new Map();
+      for (let i = 0; i < ${n}; i++) bare.set(11380016 + i * 7, 1700000000000 + i);
+      const bareBytes = (heap() - before) / ${n}; bare.clear();
+      before = heap(); const memory = new Map();
+      for (let i = 0; i < ${n}; i++) applyNetworkDelta(memory, [], [[11380016 + i * 7, 1700000000000 + i * 13, 351732524384257 + i * 4099, isos[i % 12], 'Operator ' + (i % 30)]]);
+      process.stdout.write(JSON.stringify([(heap() - before) / ${n}, bareBytes, memory.size]));`;
+    const [bytes, bare] = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' }));
+    row(
+      '9 last network',
+      `${fmt(n)} endpoints`,
+      'heap bytes per remembered endpoint',
+      fmt(bytes, 1),
+      `${fmt(bare, 1)} (Map of id → number)`,
+      `${fmt((bytes * n) / 2 ** 20, 1)} MiB in all`
+    );
+  }
+  // The state file: the base's bytes with n endpoints remembered minus without, per endpoint; and the
+  // time to write the base text (every completed window compacts, so every poll writes it).
+  const { serializeState } = require('../exporter/dist/stateFormat.js');
+  const stateWith = (n) => ({
+    watermark: 1_700_000_000_000,
+    ids: [],
+    counts: { events: new Map(), volume: new Map() },
+    lateEvents: 0,
+    networks: Array.from({ length: n }, (_, i) => [
+      11380016 + i * 7,
+      1_700_000_000_000 + i * 13,
+      351732524384257 + i * 4099,
+      ['DE', 'GB', 'FR', 'NL', 'ES', 'IT', 'AT', 'CH', 'PL', 'SE', 'US', 'BR'][i % 12],
+      `Operator ${i % 30}`,
+    ]),
+  });
+  const empty = serializeState(stateWith(0)).length;
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const state = stateWith(n);
+    const runs = [];
+    let bytes = 0;
+    for (let r = 0; r < 5; r++) {
+      runs.push(time(() => (bytes = Buffer.byteLength(serializeState(state)))));
+    }
+    runs.sort((a, b) => a - b);
+    row(
+      '9 last network',
+      `${fmt(n)} endpoints`,
+      'state file bytes per remembered endpoint',
+      fmt((bytes - empty) / n, 1),
+      `${fmt(empty)} B without`,
+      `${fmt(bytes / 2 ** 20, 1)} MiB base; serialised in ${fmt(runs[2], 1)} ms (median of 5)`
+    );
+  }
+  // Ingest with attribution on, against off in the same run: events/s and journal bytes per event.
+  const { serializeRecord } = require('../exporter/dist/stateFormat.js');
+  const { pages, types } = await rawPages(100_000);
+  const events = pages.map((text) => JSON.parse(text).map(client.normalizeEvent));
+  const run = (networks) => {
+    let journalBytes = 0;
+    const store = { ...MEMORY_STORE, append: (delta) => (journalBytes += serializeRecord(1, delta).length + 1) };
+    const ledger = new Ledger(
+      { watermark: 0, ids: [], counts: { events: new Map(), volume: new Map() }, lateEvents: 0 },
+      { overlapMs: 300_000, eventTypes: new Set(), store, networks }
+    );
+    ledger.typeNames.addMissing(types);
+    globalThis.gc?.();
+    const ms = time(() => events.forEach((page) => ledger.ingest(page, 'poll')));
+    return { ms, journalBytes, endpoints: ledger.rememberedEndpoints };
+  };
+  const on = { maxEndpoints: 100_000, maxAgeMs: 30 * 86_400_000 };
+  const offRuns = [];
+  const onRuns = [];
+  for (let r = 0; r < 5; r++) {
+    offRuns.push(run(undefined));
+    onRuns.push(run(on));
+  }
+  const median = (xs) => xs.slice(1).sort((a, b) => a.ms - b.ms)[1];
+  const [off1, on1] = [median(offRuns), median(onRuns)];
+  row(
+    '9 last network',
+    '100,000 events',
+    'events/s counted with attribution on (median of 4)',
+    fmt((100_000 / on1.ms) * 1000),
+    `${fmt((100_000 / off1.ms) * 1000)} off`,
+    `${fmt((on1.ms / off1.ms) * 100, 0)} % of the time off; ${fmt(on1.endpoints)} endpoints remembered`
+  );
+  row(
+    '9 last network',
+    '100,000 events',
+    'journal bytes per event with attribution on',
+    fmt(on1.journalBytes / 100_000, 1),
+    `${fmt(off1.journalBytes / 100_000, 1)} off`,
+    `+${fmt(((on1.journalBytes - off1.journalBytes) / off1.journalBytes) * 100, 0)} %`
+  );
 }
 if (want('gateway')) {
   section('gateway');

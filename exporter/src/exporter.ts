@@ -100,7 +100,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     eventTypes: new Set(config.eventTypes),
     store: {
       append: (delta) => written(() => journal.append(delta)),
-      compactionDue: () => journal.compactionDue(),
+      compactionDue: (window) => journal.compactionDue(window),
       compact: (state) => written(() => journal.compact(state)),
     },
     onCommit: (delta) => metrics?.committed(delta),

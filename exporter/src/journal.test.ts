@@ -22,7 +22,14 @@ import { CountingModel, EventWorld, MODEL_LOOKUP, modelEvent, totalsOf } from '.
 import { loadConfig } from './config';
 import { emptyCounts } from './counts';
 import { createExporter } from './exporter';
-import { JournalOptions, JournalStep, OpenedState, journalPathOf, openState } from './journal';
+import {
+  JournalOptions,
+  JournalStep,
+  OpenedState,
+  WINDOW_COMPACTION_BASE_BYTES,
+  journalPathOf,
+  openState,
+} from './journal';
 import { labelKey } from './labels';
 import { Ledger, LedgerStore } from './ledger';
 import { silentLogger } from './logger';
@@ -706,6 +713,60 @@ describe('state journal', () => {
       // before the newest event (12:00:10 at most), and those are kept: none is forgotten.
       expect(Object.values(model.totals().events).reduce((a, b) => a + b, 0)).toBe(4000);
       expect(model.totals().rememberedIds).toBe(4000);
+    });
+
+    it('does not rewrite a base of many remembered endpoints at every window: once the journal grew by an eighth of it', () => {
+      const path = newPath();
+      // 25,000 endpoints remembered: a base of about 1.2 MB, above WINDOW_COMPACTION_BASE_BYTES.
+      const networks = Array.from(
+        { length: 25_000 },
+        (_, i) =>
+          [90_000_000 + i, T0 - 60_000, 1_000_000 + i, 'DE', 'Telekom'] as [number, number, number, string, string]
+      );
+      const o = open(path, { compactAfterBytes: 10_000 });
+      o.journal.compact({ ...o.state, networks });
+      o.journal.close();
+      const again = open(path, { compactAfterBytes: 10_000 });
+      const baseBytes = statSync(path).size;
+      expect(baseBytes).toBeGreaterThan(WINDOW_COMPACTION_BASE_BYTES);
+      const options = { maxEndpoints: 100_000, maxAgeMs: 86_400_000 };
+      const ledger = new Ledger(again.state, {
+        overlapMs: 30_000,
+        eventTypes: new Set(),
+        store: again.journal,
+        networks: options,
+      });
+      ledger.typeNames.addMissing(lookupTypes);
+      const rand = mulberry32(4);
+      let id = 1;
+      let windows = 0;
+      let until = T0;
+      // Pages of 20 events and a completed window each: no compaction until the journal holds an eighth of the base.
+      const before = totalsOf(ledger.snapshot());
+      let events = 0;
+      for (;;) {
+        const page = Array.from({ length: 20 }, () => modelEvent(id++, until + Math.floor(rand() * 1000), rand));
+        events += ledger.ingest(page, 'poll').counted;
+        until += 1000;
+        const grown = again.journal.journalBytes;
+        ledger.completeWindow(until);
+        windows++;
+        if (again.journal.journalBytes === 0) {
+          expect(grown).toBeGreaterThan(baseBytes / 8 - 5000);
+          break;
+        }
+        expect(statSync(path).size).toBe(baseBytes);
+      }
+      expect(windows).toBeGreaterThan(20);
+      expect(statSync(path).size).toBeGreaterThan(baseBytes);
+      const after = totalsOf(ledger.snapshot());
+      expect(Object.values(after.events).reduce((a, b) => a + b, 0)).toBe(
+        Object.values(before.events).reduce((a, b) => a + b, 0) + events
+      );
+      again.journal.close();
+      // What the base holds now is what the ledger holds, remembered endpoints in their order.
+      expect(totalsOf(reload(path).state)).toEqual(after);
+      expect(after.networks.length).toBe(25_000 + 12);
     });
   });
 });

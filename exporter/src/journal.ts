@@ -11,7 +11,8 @@
  *   line. A last line that is unterminated or does not parse is that append: it was never synced, so
  *   never published, and is dropped (cut off the file at open). A bad line anywhere before the last is
  *   corruption: open fails with the line number (the operator restores or moves the files away).
- * - Compaction: the base is rewritten from the in-memory state with the journal's last seq (temp file,
+ * - Compaction (when the journal outgrew its bound, and after a completed window while the base is small
+ *   or the journal grew by an eighth of it): the base is rewritten from the in-memory state with the journal's last seq (temp file,
  *   fsync, rename, fsync of the directory), then the journal is truncated to 0 and synced. A crash before
  *   the rename leaves the old base with the full journal; after it, the new base with stale journal
  *   lines that replay skips (seq at or below the base's). The journal is truncated only once the rename
@@ -50,6 +51,9 @@ export interface OpenedState {
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 4 * 1024 * 1024;
+
+/** A base up to this size is rewritten at every completed window (1 MiB: about 17,000 remembered endpoints). */
+export const WINDOW_COMPACTION_BASE_BYTES = 1024 * 1024;
 
 export const journalPathOf = (statePath: string): string => `${statePath}.journal`;
 
@@ -307,9 +311,19 @@ export class StateJournal {
     this.size += buf.length;
   }
 
-  /** Whether the journal grew enough since the last compaction (at least the base's size, so compaction stays O(1) per byte appended). */
-  compactionDue(): boolean {
-    return this.size - this.sizeAtCompaction > Math.max(this.compactAfterBytes, this.baseBytes);
+  /**
+   * Whether the journal grew enough since the last compaction (at least the base's size, so compaction
+   * stays O(1) per byte appended). After a completed window (`window`), which forgets ids: always while the
+   * base is small (up to WINDOW_COMPACTION_BASE_BYTES, the usual case: ids and counts), else once the
+   * journal grew by an eighth of the base (a base holding many remembered endpoints is not rewritten at
+   * every poll; see `--labels.last-network`).
+   */
+  compactionDue(window = false): boolean {
+    const grown = this.size - this.sizeAtCompaction;
+    if (window) {
+      return this.baseBytes <= WINDOW_COMPACTION_BASE_BYTES || grown > this.baseBytes / 8;
+    }
+    return grown > Math.max(this.compactAfterBytes, this.baseBytes);
   }
 
   /** Rewrites the base from `state`, which must include every delta appended, and empties the journal. */

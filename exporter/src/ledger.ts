@@ -42,8 +42,8 @@ export interface NetworkChange {
 export interface LedgerStore {
   /** Makes a delta durable before it is applied; throws on failure, leaving none of it. */
   append(delta: StateDelta): void;
-  /** Whether the journal has grown enough to be folded into the base. */
-  compactionDue(): boolean;
+  /** Whether the journal has grown enough to be folded into the base (`window`: right after a completed window). */
+  compactionDue(window?: boolean): boolean;
   /** Rewrites the base from `state` (which includes every delta appended) and empties the journal. */
   compact(state: ExporterState): void;
 }
@@ -302,8 +302,11 @@ export class Ledger {
         reason: 'age',
       });
     }
-    // Ids were forgotten: fold the journal into a smaller base.
-    this.tryCompact();
+    // Ids were forgotten: fold the journal into a smaller base (unless the base is large and the journal
+    // still small next to it: remembered endpoints are not rewritten at every poll).
+    if (this.options.store.compactionDue(true)) {
+      this.tryCompact();
+    }
   }
 
   /** Moves a watermark that is ahead of the clock back to `to` (at least `lowestSafeWatermark()`). */
