@@ -569,7 +569,15 @@ describe('state journal', () => {
           },
         };
         const eventTypes = seed === 3 ? [1, 2, 5] : [];
-        const model = new CountingModel(T0, 30_000, MODEL_LOOKUP, new Set(eventTypes));
+        // The last known network: tight (evictions, too-old networks forgotten) in seeds 2 and 4, wide in 5.
+        const networks =
+          seed % 2 === 0
+            ? { maxEndpoints: 5, maxAgeMs: 20_000 }
+            : seed === 5
+              ? { maxEndpoints: 100, maxAgeMs: 86_400_000 }
+              : undefined;
+        let forgottenByAge = 0;
+        const model = new CountingModel(T0, 30_000, MODEL_LOOKUP, new Set(eventTypes), networks);
         const world = new EventWorld(rand);
         let opened = open(path, options);
         const make = (o: OpenedState) => {
@@ -578,6 +586,8 @@ describe('state journal', () => {
             eventTypes: new Set(eventTypes),
             store: o.journal,
             onCompactionError: () => failedCompactions++,
+            networks,
+            onNetworks: ({ reason, forgotten }) => (forgottenByAge += reason === 'age' ? forgotten : 0),
           });
           ledger.typeNames.addMissing(lookupTypes);
           return ledger;
@@ -620,6 +630,8 @@ describe('state journal', () => {
         expect(compactions).toBeGreaterThan(20);
         expect(failedCompactions).toBeGreaterThan(10);
         expect(watermarksReplayed).toBeGreaterThan(2);
+        expect(forgottenByAge > 0).toBe(seed % 2 === 0);
+        expect(model.totals().networks.length > 0).toBe(networks !== undefined);
         expect(Object.keys(model.totals().events).length).toBeGreaterThan(5);
         expect(Object.keys(model.totals().volume).length).toBeGreaterThan(2);
       }
