@@ -2,8 +2,9 @@
  * The built exporter as a process: SIGKILL at random moments during a catch-up and restarts must
  * neither lose nor repeat an event, and counters continue from their values; SIGTERM exits 0. With
  * attribution to the last known network on, SIGKILLs must not change which network any event gets: a
- * history read one page per window (so in event time order, whatever the kills) must end where the
- * counting model, fed the whole history at once, ends.
+ * history read in windows of two pages (the oldest page, then the newest: so in event time order,
+ * whatever the kills), each answer 200 ms late so that kills fall between a window's two pages, must end
+ * where the counting model, fed the whole history at once, ends.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -145,13 +146,14 @@ describe('exporter process: SIGKILL and restart, attributing events to the last 
 
   beforeAll(async () => {
     buildNodePackages();
-    // 6,000 events over 4 h, no live traffic: windows of 20 minutes hold about 500 events, one page each.
+    // 6,000 events over 4 h, no live traffic: windows of 1 hour hold about 1,500 events, two pages each.
     sim = await startSimulator({
       port: 0,
       seed: 34,
       historyMs: 4 * 3_600_000,
       historyEvents: 6000,
       eventsPerSecond: 0,
+      faults: { latencyMs: 200 },
     });
     dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-kill-attr-'));
   }, 120_000);
@@ -166,7 +168,7 @@ describe('exporter process: SIGKILL and restart, attributing events to the last 
       '--backfill',
       '5h',
       '--poll.max-window',
-      '20m',
+      '1h',
       '--poll.page-size',
       '1000',
       '--labels.last-network',
@@ -191,8 +193,10 @@ describe('exporter process: SIGKILL and restart, attributing events to the last 
       }
       expect(await run.exit).toBeNull();
     }
-    // Kills fell in the middle of the catch-up.
+    // Kills fell in the middle of the catch-up, and between the two pages of a window (a count that is no
+    // multiple of a window's: the first page of 1,000 counted, the second not yet).
     expect(killedAt.filter((n) => n > 0 && n < 6000).length).toBeGreaterThanOrEqual(2);
+    console.info(`counted at the kills: ${killedAt.join(', ')}`);
     const final = spawnExporter(sim, stateFile, args);
     let text = '';
     try {
