@@ -771,7 +771,9 @@ if (want('networks')) {
       before = heap(); const memory = new Map();
       for (let i = 0; i < ${n}; i++) applyNetworkDelta(memory, [], [[11380016 + i * 7, 1700000000000 + i * 13, 351732524384257 + i * 4099, isos[i % 12], 'Operator ' + (i % 30)]]);
       process.stdout.write(JSON.stringify([(heap() - before) / ${n}, bareBytes, memory.size]));`;
-    const [bytes, bare] = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' }));
+    const [bytes, bare] = JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' })
+    );
     row(
       '9 last network',
       `${fmt(n)} endpoints`,

@@ -49,7 +49,7 @@ export interface StateDelta {
   /** Endpoints whose last known network is forgotten: evicted at the bound, or all when attribution is off. */
   networksForget?: readonly number[];
   /** Endpoints (re)set, in order, as the most recently used (after `networksForget`). */
-  networks?: ReadonlyArray<NetworkRecord>;
+  networks?: readonly NetworkRecord[];
   /** Endpoints whose last known network's event is older than this are forgotten (after `networks`). */
   networksBelow?: number;
 }
