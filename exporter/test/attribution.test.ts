@@ -10,7 +10,7 @@
  *   late event with an older network, a network older than the maximum age, eviction at the bound, a
  *   clean restart and a crash (the state files copied while the exporter runs) in the middle.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmnifyEvent, RawEvent, normalizeEvents } from '@emnify-events/client';
 import { RunningSimulator } from '@emnify-events/simulator';
@@ -26,6 +26,7 @@ import {
   push,
   scrape,
   simulatorEvents,
+  stateFileOf,
   truthAsCounts,
   withSimulator,
 } from './helpers';
@@ -74,179 +75,124 @@ const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a
 const value = singleValue;
 
 describe('the simulator history, read in one page', () => {
-  /** 900 events over 2 h: the first poll's window (3 h back) is one page of 1,000, so one batch. */
-  const history = (now: () => number) => ({
-    seed: 41,
-    historyMs: 2 * 3_600_000,
-    historyEvents: 900,
-    eventsPerSecond: 0,
-    now,
-  });
+  /** A model told the defaults, fed the history as the exporter's first poll counts it (one batch). */
+  const modelOf = (events: EmnifyEvent[]) => {
+    const model = new CountingModel(T - 3 * 3_600_000, 300_000, TYPE_NAMES, new Set(), DEFAULT_BOUNDS);
+    return { model, result: model.ingest(events, 'poll') };
+  };
 
-  it('default settings: every event attributed as the model says; by type and for network events, the ground truth', async () => {
+  /**
+   * 900 events over 2 h: the first poll's window (3 h back) is one page of 1,000, so one batch. Runs an
+   * exporter with `args` over it, polls once, and hands `check` the scrape; then stops the exporter.
+   */
+  async function afterHistory(
+    args: string[],
+    check: (run: {
+      sim: RunningSimulator;
+      exporter: Exporter;
+      metrics: string;
+      events: EmnifyEvent[];
+      state: string;
+    }) => Promise<void>
+  ): Promise<void> {
     const now = T;
     await withSimulator(
-      history(() => now),
+      { seed: 41, historyMs: 2 * 3_600_000, historyEvents: 900, eventsPerSecond: 0, now: () => now },
       async (sim, dir) => {
         const events = await simulatorEvents(sim);
         expect(events).toHaveLength(900);
-        const exporter = exporterWith(sim, join(dir, 'state.json'), () => now, [
-          '--backfill',
-          '3h',
-          '--poll.settle',
-          '0s',
-        ]);
+        const state = join(dir, 'state.json');
+        const exporter = exporterWith(sim, state, () => now, ['--backfill', '3h', '--poll.settle', '0s', ...args]);
         sim.resetRequestLog();
         await exporter.poller.pollOnce();
         // One answer held the window: the exporter counted the history as one batch, as the model does.
         expect(sim.requestLog().filter((r) => r.path === '/api/v1/event')).toHaveLength(1);
-        const model = new CountingModel(T - 3 * 3_600_000, 300_000, TYPE_NAMES, new Set(), DEFAULT_BOUNDS);
-        const result = model.ingest(events, 'poll');
-        const metrics = await scrape(exporter.app);
-        const counted = countsFromMetrics(metrics);
-        expect(counted).toEqual(modelAsCounts(model.totals()));
-        // Independent of the rule: by type, severity and source, the ground truth; events with a network
-        // keep their own (the truth's non-empty places).
-        const truth = truthAsCounts(sim.truth());
-        expect(without(counted, ['country', 'operator'])).toEqual(without(truth, ['country', 'operator']));
-        const placed = Object.entries(truth.events).filter(([key]) => !key.endsWith('"",""]'));
-        for (const [key, n] of placed) {
-          expect(counted.events[key]).toBeGreaterThanOrEqual(n);
+        try {
+          await check({ sim, exporter, metrics: await scrape(exporter.app), events, state });
+        } finally {
+          await exporter.stop();
         }
-        expect(counted.volume).toEqual(truth.volume);
-        // The history has both kinds for the same endpoints, and events no endpoint or no network explains.
-        expect(result.attributed).toBeGreaterThan(50);
-        expect(result.unattributed).toBeGreaterThan(20);
-        expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBe(result.attributed);
-        expect(value(metrics, 'emnify_exporter_events_unattributed_total')).toBe(result.unattributed);
-        expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(model.totals().networks.length);
-        expect(value(metrics, 'emnify_exporter_remembered_endpoints_max')).toBe(100_000);
-        await exporter.stop();
-        // The state file holds the same endpoints, in the same order.
-        const base = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as {
-          version: number;
-          networks: unknown;
-        };
-        expect(base.version).toBe(4);
-        expect(base.networks).toEqual(model.totals().networks);
       }
     );
-  });
+  }
 
-  it('--labels.drop country: attributed operators, one series per operator', async () => {
-    const now = T;
-    await withSimulator(
-      history(() => now),
-      async (sim, dir) => {
-        const events = await simulatorEvents(sim);
-        const exporter = exporterWith(sim, join(dir, 'state.json'), () => now, [
-          '--backfill',
-          '3h',
-          '--poll.settle',
-          '0s',
-          '--labels.drop',
-          'country',
-        ]);
-        await exporter.poller.pollOnce();
-        const model = new CountingModel(T - 3 * 3_600_000, 300_000, TYPE_NAMES, new Set(), DEFAULT_BOUNDS);
-        model.ingest(events, 'poll');
-        const metrics = await scrape(exporter.app);
-        const shown = (name: string, labels: string[]) =>
-          Object.fromEntries(
-            parseSamples(metrics, name)
-              .filter((s) => s.value > 0)
-              .map((s) => [JSON.stringify(labels.map((l) => s.labels[l])), s.value])
-          );
-        const expected = without(modelAsCounts(model.totals()), ['country']);
-        const strip = (m: Record<string, number>) =>
-          Object.fromEntries(
-            Object.entries(m).map(([k, n]) => [
-              JSON.stringify((JSON.parse(k) as unknown[]).filter((v) => v !== null)),
-              n,
-            ])
-          );
-        expect(shown('emnify_events_total', ['event_type', 'event_severity', 'event_source', 'operator'])).toEqual(
-          strip(expected.events)
+  it('default settings: every event attributed as the model says; by type and for network events, the ground truth', () =>
+    afterHistory([], async ({ sim, exporter, metrics, events, state }) => {
+      const { model, result } = modelOf(events);
+      const counted = countsFromMetrics(metrics);
+      expect(counted).toEqual(modelAsCounts(model.totals()));
+      // Independent of the rule: by type, severity and source, the ground truth; events with a network
+      // keep their own (the truth's non-empty places).
+      const truth = truthAsCounts(sim.truth());
+      expect(without(counted, ['country', 'operator'])).toEqual(without(truth, ['country', 'operator']));
+      const placed = Object.entries(truth.events).filter(([key]) => !key.endsWith('"",""]'));
+      for (const [key, n] of placed) {
+        expect(counted.events[key]).toBeGreaterThanOrEqual(n);
+      }
+      expect(counted.volume).toEqual(truth.volume);
+      // The history has both kinds for the same endpoints, and events no endpoint or no network explains.
+      expect(result.attributed).toBeGreaterThan(50);
+      expect(result.unattributed).toBeGreaterThan(20);
+      expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBe(result.attributed);
+      expect(value(metrics, 'emnify_exporter_events_unattributed_total')).toBe(result.unattributed);
+      expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(model.totals().networks.length);
+      expect(value(metrics, 'emnify_exporter_remembered_endpoints_max')).toBe(100_000);
+      // The state file holds the same endpoints, in the same order.
+      exporter.ledger.compact();
+      expect(stateFileOf(state)).toMatchObject({ version: 4, networks: model.totals().networks });
+    }));
+
+  it('--labels.drop country: attributed operators, one series per operator', () =>
+    afterHistory(['--labels.drop', 'country'], async ({ metrics, events }) => {
+      const shown = (name: string, labels: string[]) =>
+        Object.fromEntries(
+          parseSamples(metrics, name)
+            .filter((s) => s.value > 0)
+            .map((s) => [JSON.stringify(labels.map((l) => s.labels[l])), s.value])
         );
-        expect(shown('emnify_data_volume_bytes_total', ['direction', 'operator'])).toEqual(strip(expected.volume));
-        expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBeGreaterThan(50);
-        await exporter.stop();
-      }
-    );
-  });
+      const expected = without(modelAsCounts(modelOf(events).model.totals()), ['country']);
+      const strip = (m: Record<string, number>) =>
+        Object.fromEntries(
+          Object.entries(m).map(([k, n]) => [JSON.stringify((JSON.parse(k) as unknown[]).filter((v) => v !== null)), n])
+        );
+      expect(shown('emnify_events_total', ['event_type', 'event_severity', 'event_source', 'operator'])).toEqual(
+        strip(expected.events)
+      );
+      expect(shown('emnify_data_volume_bytes_total', ['direction', 'operator'])).toEqual(strip(expected.volume));
+      expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBeGreaterThan(50);
+    }));
 
-  it('--labels.drop operator,country: nothing to fill, nothing remembered', async () => {
-    const now = T;
-    await withSimulator(
-      history(() => now),
-      async (sim, dir) => {
-        const exporter = exporterWith(sim, join(dir, 'state.json'), () => now, [
-          '--backfill',
-          '3h',
-          '--poll.settle',
-          '0s',
-          '--labels.drop',
-          'operator,country',
-        ]);
-        await exporter.poller.pollOnce();
-        const metrics = await scrape(exporter.app);
-        const byType = parseSamples(metrics, 'emnify_events_total').reduce((n, s) => n + s.value, 0);
-        expect(byType).toBe(900);
-        expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBe(0);
-        expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(0);
-        expect(value(metrics, 'emnify_exporter_remembered_endpoints_max')).toBe(0);
-        await exporter.stop();
-      }
-    );
-  });
+  it('--labels.drop operator,country: nothing to fill, nothing remembered', () =>
+    afterHistory(['--labels.drop', 'operator,country'], async ({ metrics }) => {
+      expect(parseSamples(metrics, 'emnify_events_total').reduce((n, s) => n + s.value, 0)).toBe(900);
+      expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBe(0);
+      expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(0);
+      expect(value(metrics, 'emnify_exporter_remembered_endpoints_max')).toBe(0);
+    }));
 
-  it('off: the ground truth by every label (events without network stay empty), nothing remembered', async () => {
-    const now = T;
-    await withSimulator(
-      history(() => now),
-      async (sim, dir) => {
-        const exporter = exporterWith(sim, join(dir, 'state.json'), () => now, [
-          '--backfill',
-          '3h',
-          '--poll.settle',
-          '0s',
-          '--labels.last-network',
-          'off',
-        ]);
-        await exporter.poller.pollOnce();
-        const metrics = await scrape(exporter.app);
-        expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(sim.truth()));
-        expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBe(0);
-        expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(0);
-        await exporter.stop();
-      }
-    );
-  });
+  it('off: the ground truth by every label (events without network stay empty), nothing remembered', () =>
+    afterHistory(['--labels.last-network', 'off'], async ({ sim, metrics }) => {
+      expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(sim.truth()));
+      expect(value(metrics, 'emnify_exporter_events_attributed_total')).toBe(0);
+      expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(0);
+    }));
 
-  it('turned off after a run with it on: the remembered endpoints are forgotten at start, journalled', async () => {
-    const now = T;
-    await withSimulator(
-      history(() => now),
-      async (sim, dir) => {
-        const state = join(dir, 'state.json');
-        const on = exporterWith(sim, state, () => now, ['--backfill', '3h', '--poll.settle', '0s']);
-        await on.poller.pollOnce();
-        const remembered = on.ledger.rememberedEndpoints;
-        expect(remembered).toBeGreaterThan(250);
-        await on.stop();
-        const off = exporterWith(sim, state, () => now, ['--labels.last-network', 'off']);
-        const metrics = await scrape(off.app);
-        expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(0);
-        expect(
-          parseSamples(metrics, 'emnify_exporter_remembered_endpoints_forgotten_total').find(
-            (s) => s.labels.reason === 'off'
-          )?.value
-        ).toBe(remembered);
-        await off.stop();
-        expect(JSON.parse(readFileSync(state, 'utf8'))).not.toHaveProperty('networks');
-      }
-    );
-  });
+  it('turned off after a run with it on: the remembered endpoints are forgotten at start, journalled', () =>
+    afterHistory([], async ({ sim, exporter, state }) => {
+      const remembered = exporter.ledger.rememberedEndpoints;
+      expect(remembered).toBeGreaterThan(250);
+      await exporter.stop();
+      const off = exporterWith(sim, state, () => T, ['--labels.last-network', 'off']);
+      const metrics = await scrape(off.app);
+      expect(value(metrics, 'emnify_exporter_remembered_endpoints')).toBe(0);
+      expect(
+        parseSamples(metrics, 'emnify_exporter_remembered_endpoints_forgotten_total').find(
+          (s) => s.labels.reason === 'off'
+        )?.value
+      ).toBe(remembered);
+      await off.stop();
+      expect(stateFileOf(state)).not.toHaveProperty('networks');
+    }));
 });
 
 describe('pushed events, written out', () => {
@@ -409,9 +355,7 @@ describe('pushed events, written out', () => {
         [C, T - 90_000, 111, 'AT', 'A1 Telekom Austria'],
         [E, T - 60_000, 115, 'CH', 'Swisscom'],
       ];
-      expect((JSON.parse(readFileSync(join(dir, 'crashed.json'), 'utf8')) as { networks: unknown }).networks).toEqual(
-        remembered
-      );
+      expect(stateFileOf(join(dir, 'crashed.json')).networks).toEqual(remembered);
       expect(model.totals().networks).toEqual(remembered);
       await exporter.stop();
     });

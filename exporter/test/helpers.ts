@@ -3,7 +3,7 @@
  * over HTTP) as the same records, so that one can be compared with the other. The type names come from
  * the simulator's own catalogue, not from the exporter's lookup.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,4 +204,9 @@ export async function push(exporter: Exporter, events: RawEvent[]): Promise<unkn
   } finally {
     server.close();
   }
+}
+
+/** A base state file's fields as written (version, networks, ...). */
+export function stateFileOf(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
