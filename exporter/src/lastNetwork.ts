@@ -55,13 +55,17 @@ export interface NetworkDelta {
 
 /** Interned network label pairs: endpoints on the same network share one object. */
 const interned = new Map<string, NetworkLabels>();
+/** The most pairs interned (emnify has some hundreds of operators); past it, pairs are not shared. */
+const MAX_INTERNED = 10_000;
 
 export function networkLabels(country: string, operator: string): NetworkLabels {
   const key = `${country}\n${operator}`;
   let labels = interned.get(key);
   if (!labels) {
     labels = { country, operator };
-    interned.set(key, labels);
+    if (interned.size < MAX_INTERNED) {
+      interned.set(key, labels);
+    }
   }
   return labels;
 }
