@@ -170,11 +170,14 @@ export const SETTINGS = {
 
 export type SettingKey = keyof typeof SETTINGS;
 
-/** `--help`: every flag with its variable, default and meaning. */
+/** `--help`: every flag with its variable, default and meaning, in columns as wide as the longest. */
 export function usage(): string {
-  const settings = Object.values(SETTINGS).map((s: Setting) => {
+  const all: Setting[] = Object.values(SETTINGS);
+  const flagWidth = Math.max(26, ...all.map((s) => s.flag.length + 1));
+  const envWidth = Math.max(34, ...all.map((s) => s.env.length + 1));
+  const settings = all.map((s) => {
     const fallback = s.default !== undefined && s.default !== '' ? ` (default ${s.default})` : '';
-    return `  ${(s.flag || '(env only)').padEnd(26)} ${s.env.padEnd(34)} ${s.help}${fallback}`;
+    return `  ${(s.flag || '(env only)').padEnd(flagWidth)} ${s.env.padEnd(envWidth)} ${s.help}${fallback}`;
   });
   return [
     'Usage: emnify-events-exporter [flags]',
@@ -183,9 +186,9 @@ export function usage(): string {
     'environment variable; a flag wins. Durations are written as in Prometheus:',
     `${DURATION_SYNTAX}.`,
     '',
-    '  flag                       environment variable               meaning',
+    `  ${'flag'.padEnd(flagWidth)} ${'environment variable'.padEnd(envWidth)} meaning`,
     ...settings,
     '',
-    ...MODE_FLAGS.map((m) => `  ${m.flag.padEnd(26)} ${m.help}`),
+    ...MODE_FLAGS.map((m) => `  ${m.flag.padEnd(flagWidth)} ${m.help}`),
   ].join('\n');
 }
