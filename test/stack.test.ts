@@ -180,6 +180,24 @@ describe('dashboards', () => {
     }
   });
 
+  it("overview: the exporters' own counters and timestamps merge the replicas of an HA pair of Prometheus servers", () => {
+    // A long-term store may keep the `replica` label (scale.test.ts proves it on VictoriaMetrics).
+    for (const { panel, expr } of overviewTargets.filter((t) => t.expr.includes('emnify_exporter_'))) {
+      for (const use of expr.match(/(rate|last_over_time)\(emnify_exporter_\w+/g) ?? []) {
+        const at = expr.indexOf(use);
+        expect({
+          panel,
+          use,
+          merged: /max (without \(replica\)|by \([\w, ]+\)) \($/.test(expr.slice(0, at)),
+        }).toEqual({
+          panel,
+          use,
+          merged: true,
+        });
+      }
+    }
+  });
+
   it('overview: every panel query has its expected labels listed in this test', () => {
     expect(overviewTargets.map((t) => `${t.panel} ${t.refId}`).sort()).toEqual(
       Object.entries(OVERVIEW_LABELS)
