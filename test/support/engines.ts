@@ -10,6 +10,8 @@ export interface Sample {
 
 export interface RunningEngine {
   url: string;
+  /** The process id (for CPU and memory figures). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -99,7 +101,7 @@ export async function startPrometheus(
     { stdio: 'ignore', env: { ...process.env, ...env } }
   );
   await waitReady(url, child, 'prometheus');
-  return { url, stop: stopper(child), query: queryApi(url) };
+  return { url, pid: child.pid!, stop: stopper(child), query: queryApi(url) };
 }
 
 /**
@@ -115,7 +117,7 @@ export async function startVictoriaMetrics(dataDir: string, flags: string[] = []
     { stdio: 'ignore' }
   );
   await waitReady(url, child, 'victoria-metrics', '/health');
-  return { url, stop: stopper(child), query: queryApi(url) };
+  return { url, pid: child.pid!, stop: stopper(child), query: queryApi(url) };
 }
 
 export async function startAlertmanager(configFile: string, dataDir: string): Promise<RunningAlertmanager> {
@@ -135,6 +137,7 @@ export async function startAlertmanager(configFile: string, dataDir: string): Pr
   await waitReady(url, child, 'prometheus-alertmanager');
   return {
     url,
+    pid: child.pid!,
     stop: stopper(child),
     alerts: async () => (await (await fetch(`${url}/api/v2/alerts`)).json()) as AlertmanagerAlert[],
   };

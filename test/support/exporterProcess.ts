@@ -40,6 +40,11 @@ export class ExporterProcess {
     return this.child !== undefined;
   }
 
+  /** The process id while it runs (for CPU and memory figures). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts the process and waits until /-/healthy answers. */
   async start(): Promise<void> {
     const { apiUrl, applicationToken, stateFile, flags = [] } = this.options;
