@@ -487,7 +487,7 @@ withEngines('scale: 3 organisations × HA pair → 2 Prometheus replicas → Vic
     await killed.kill();
     const downSince = Date.now();
     // Both replicas see it down and fire; Alertmanager must hold one alert, not one per replica.
-    await until('EmnifyExporterDown firing on both replicas', 20_000, async () => {
+    whileDown.firingOn = await until('EmnifyExporterDown firing on both replicas', 20_000, async () => {
       const firing = [];
       for (const [name, p] of [
         ['a', promA],
@@ -501,7 +501,6 @@ withEngines('scale: 3 organisations × HA pair → 2 Prometheus replicas → Vic
     });
     whileDown.time = Math.floor(Date.now() / 1000);
     await sleep(2500);
-    whileDown.firingOn = ['a', 'b'];
     whileDown.amAlerts = (await am.alerts())
       .filter((a) => a.labels.alertname === 'EmnifyExporterDown')
       .map((a) => a.labels);
