@@ -36,7 +36,6 @@ import {
   startSimulator,
 } from '@emnify-events/simulator';
 import { parse, stringify } from 'yaml';
-import { SETTINGS } from '../exporter/src/config';
 import { have, requireEnginesInCi } from './support/binaries';
 import { dashboard, interpolate } from './support/dashboards';
 import {
@@ -47,7 +46,7 @@ import {
   startPrometheus,
   startVictoriaMetrics,
 } from './support/engines';
-import { ExporterProcess, buildExporter, sumOf } from './support/exporterProcess';
+import { ExporterProcess, buildExporter, exporterEnvironment, sumOf } from './support/exporterProcess';
 import { freePort } from './support/freePort';
 import { RecordingRule, byLabels, expandRecords, labelKey, restrictToInstance } from './support/promql';
 import { compressDurations } from './support/timeCompression';
@@ -99,7 +98,12 @@ describe('docker-compose.scale.yml and provisioning/scale-out', () => {
   };
   const main = parse(read('docker-compose.yml')) as { services: Record<string, { image?: string }> };
   const services = compose.services;
-  const exporterEnv = new Set(Object.values(SETTINGS).map((s) => s.env));
+  let exporterEnv: string[] = [];
+  beforeAll(() => {
+    buildExporter();
+    exporterEnv = exporterEnvironment();
+    expect(exporterEnv).toContain('EMNIFY_APPLICATION_TOKEN_FILE');
+  }, 120_000);
   const defaultOf = (value: string) => /^\$\{\w+:-(.*)\}$/.exec(value)?.[1] ?? value;
 
   (have('docker-compose') ? it : it.skip)('is valid for docker-compose, with and without the demo profile', () => {

@@ -3,7 +3,7 @@
  * 127.0.0.1 port, as Prometheus discovers it: start, SIGKILL, start again on the same port and state.
  * Only the exporter's public interface is used: flags, EMNIFY_* environment, /-/healthy and /metrics.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
@@ -14,6 +14,16 @@ export function buildExporter(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'exporter')], {
     stdio: 'inherit',
   });
+}
+
+/** The environment variables the built exporter reads, as its `--help` lists them. */
+export function exporterEnvironment(): string[] {
+  // --help validates the token setting first: any value will do.
+  const help = spawnSync(process.execPath, [MAIN, '--help'], {
+    env: { PATH: process.env.PATH, EMNIFY_APPLICATION_TOKEN: 'help' },
+    encoding: 'utf8',
+  });
+  return [...new Set(help.stdout.match(/\b(?:EMNIFY|EXPORTER)_[A-Z_]+\b/g) ?? [])];
 }
 
 export interface ExporterProcessOptions {
