@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 // `npm run bench`: figures and ratios against baselines measured in the same run. Never pass/fail.
-// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|frames|catchup|steady]...   (default: all)
+// Usage: node bench/run.mjs [ingest|metrics|dedup|paging|frames|catchup|steady|gateway]...   (default: all)
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
+import { bundleForNode } from './bundle.mjs';
 
 const require = createRequire(import.meta.url);
 const client = require('../packages/client/dist/index.js');
 const { startSimulator } = require('../packages/simulator/dist/index.js');
 const { Ledger, MEMORY_STORE } = require('../exporter/dist/ledger.js');
-const { createMetrics } = require('../exporter/dist/metrics.js');
+const { createMetrics } = require('../exporter/dist/metrics/index.js');
 const { openState } = require('../exporter/dist/journal.js');
 const { loadConfig } = require('../exporter/dist/config.js');
 const { createExporter } = require('../exporter/dist/exporter.js');
@@ -276,33 +276,14 @@ if (want('frames')) {
   section('frames');
   // The plugin's frame code is TypeScript importing @grafana/data: bundled for Node at bench time (as
   // webpack builds it for the browser, with the same alias for the shared client), into a temp dir.
-  const { build } = await import('esbuild');
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const dir = mkdtempSync(join(tmpdir(), 'bench-frames-'));
-  const outfile = join(dir, 'frames.cjs');
   const bundledAt = Date.now();
-  await build({
-    stdin: {
-      contents: [
-        "export { logsFrame, tableFrame, countFrames, annotationFrame } from './src/frames/eventFrames';",
-        "export { toEventQuery } from './src/query/toEventQuery';",
-        "export { DEFAULT_QUERY, DEFAULT_PAGE_SIZE } from './src/types';",
-        "export { EventTypeNames } from '@emnify-events/client';",
-        "export { toDataFrame } from '@grafana/data';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-      sourcefile: 'bench-frames-entry.ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    alias: { '@emnify-events/client': join(root, 'packages/client/src/index.ts') },
-    tsconfig: join(root, 'tsconfig.json'),
-  });
+  const { outfile, dir } = await bundleForNode('frames', [
+    "export { logsFrame, tableFrame, countFrames, annotationFrame } from './src/frames/eventFrames';",
+    "export { toEventQuery } from './src/query/toEventQuery';",
+    "export { DEFAULT_QUERY, DEFAULT_PAGE_SIZE } from './src/types';",
+    "export { EventTypeNames } from '@emnify-events/client';",
+    "export { toDataFrame } from '@grafana/data';",
+  ]);
   const f = require(outfile);
   row(
     '6 data source frames',
@@ -644,5 +625,10 @@ if (want('steady')) {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+if (want('gateway')) {
+  section('gateway');
+  const { benchGateway } = await import('./gateway.mjs');
+  await benchGateway({ row, fmt });
 }
 section();

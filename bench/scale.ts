@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scale`: what one emnify organisation costs and how many one Prometheus holds, for
- * README.md "Scaling" and BENCHMARKS.md section 8. Figures, never pass/fail.
+ * README.md "Scaling" and BENCHMARKS.md section 9. Figures, never pass/fail.
  *
  *   npm run bench:scale [-- series exporter prometheus]   (default: all three)
  *   BENCH_RULES=<rules file> BENCH_ORGANISATIONS=50,200 npm run bench:scale -- prometheus   (compare rules)

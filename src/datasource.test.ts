@@ -1,36 +1,62 @@
 /**
- * The real DataSource class against the simulator over HTTP, through a stand-in for Grafana's data
- * source proxy that applies src/plugin.json's routes (test/grafana/proxy.ts).
+ * The real DataSource class against the simulator over HTTP, through stand-ins of Grafana that do what
+ * Grafana does (test/grafana/): backend_srv, the data source proxy applying src/plugin.json's routes (an
+ * upstream 401 becomes Grafana's 400), and template variables interpolated by @grafana/scenes itself.
  */
 import { CoreApp, DataQueryRequest, DataQueryResponse, DataSourceInstanceSettings, dateTime } from '@grafana/data';
-import { BackendSrv, TemplateSrv } from '@grafana/runtime';
+import { BackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
+import { ClientObserver } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DataSource } from './datasource';
 import { EmnifyDataSourceOptions, EmnifyQuery } from './types';
-import { FakeBackend, INSTANCE_URL, fakeBackend } from '../test/grafana/backendSrv';
+import { BackendSrvStandIn } from '../test/grafana/backendSrv';
+import { dashboardScene } from '../test/grafana/dashboardScene';
+import { GrafanaServer, grafanaBackend, instanceUrl } from '../test/grafana/grafanaServer';
+import { ProxyOptions } from '../test/grafana/proxy';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 3, 1, 12, 0, 0);
+const UID = 'emnify-test';
+const BAD_TOKEN_MESSAGE =
+  'Bad application token: emnify rejected it. Paste a valid, unrevoked application token (emnify Portal → Integrations → Application Tokens) and save again. Three failed attempts lock authentication for 5 minutes.';
 
-const templateSrv = {
-  replace(target: string, _scoped: unknown, format?: (v: string | string[]) => string) {
-    const vars: Record<string, string | string[]> = { country: ['Germany', 'France'], severity: '1' };
-    return target.replace(/\$(\w+)/g, (m, name: string) =>
-      name in vars ? (format ? format(vars[name]) : String(vars[name])) : m
-    );
+/** Dashboard variables, as scenes holds them: a multi-value country, a one-value severity, a multi-value source. */
+const variables = dashboardScene({
+  uid: 'datasource-test',
+  title: 'variables',
+  panels: [],
+  templating: {
+    list: [
+      {
+        name: 'country',
+        type: 'custom',
+        multi: true,
+        query: 'Germany,France,Spain',
+        current: { value: ['Germany', 'France'] },
+      },
+      { name: 'severity', type: 'custom', query: '0,1,2', current: { value: '1' } },
+      { name: 'sources', type: 'custom', multi: true, query: '0,1,2', current: { value: ['0', '1'] } },
+    ],
   },
-} as unknown as TemplateSrv;
+});
+const templateSrv = variables.templateSrv;
+
+/** A response without errors, with rows. */
+function expectRows(res: DataQueryResponse): void {
+  expect(res.errors).toBeUndefined();
+  expect(res.data[0].length).toBeGreaterThan(0);
+}
 
 function settings(jsonData: EmnifyDataSourceOptions): DataSourceInstanceSettings<EmnifyDataSourceOptions> {
   return {
     // Deprecated (removed in Grafana 13) but still required by the 12.4 type, and Grafana still sets it.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     id: 1,
-    uid: 'emnify-test',
+    uid: UID,
     type: 'emnify-events-datasource',
     name: 'emnify',
-    url: INSTANCE_URL,
+    url: instanceUrl(UID),
     jsonData,
     meta: {} as never,
     readOnly: false,
@@ -60,28 +86,39 @@ function request(
 describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
   let sim: RunningSimulator;
   let simNow = NOW;
-  let backend: FakeBackend;
+  let backend: BackendSrvStandIn;
+  let server: GrafanaServer;
   let ds: DataSource;
-  const make = (jsonData: EmnifyDataSourceOptions = {}, token?: string) => {
-    backend = fakeBackend({
-      jsonData: { apiUrl: sim.url, ...jsonData },
-      secureJsonData: { applicationToken: token ?? sim.applicationToken },
-    });
-    return new DataSource(
-      settings({ apiUrl: sim.url, ...jsonData }),
-      templateSrv,
-      () => backend as unknown as BackendSrv,
+  const make = (
+    jsonData: EmnifyDataSourceOptions = {},
+    token?: string,
+    proxy: ProxyOptions = {},
+    observer: ClientObserver = {}
+  ) => {
+    const grafana = grafanaBackend(
+      UID,
       {
-        rateLimiter: null,
-        retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
-      }
+        jsonData: { apiUrl: sim.url, ...jsonData },
+        secureJsonData: { applicationToken: token ?? sim.applicationToken },
+      },
+      proxy
     );
+    backend = grafana.backendSrv;
+    server = grafana.server;
+    return new DataSource(settings({ apiUrl: sim.url, ...jsonData }), templateSrv, () => backend as BackendSrv, {
+      rateLimiter: null,
+      retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      observer,
+    });
   };
   const run = (d: DataSource, req: DataQueryRequest<EmnifyQuery>): Promise<DataQueryResponse> =>
     lastValueFrom(d.query(req));
   const eventQueries = () => sim.requestLog().filter((r) => r.path === '/api/v1/event');
+  /** What reached the simulator: method, path and status of each request. */
+  const upstream = () => sim.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`);
 
   beforeAll(async () => {
+    await variables.load();
     sim = await startSimulator({
       port: 0,
       seed: 17,
@@ -129,11 +166,11 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
       'Description',
       'Endpoint',
       'ICCID',
-      'IMSI',
       'Operator',
       'Country',
       'Alert',
       'ID',
+      'IMSI',
     ]);
     expect(frame.length).toBeGreaterThan(0);
     expect(new Set(frame.fields[1].values)).toEqual(new Set(['WARN']));
@@ -187,8 +224,35 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     );
   });
 
+  it('answers a multi-value variable in a one-value field with a panel error, and sends no event request', async () => {
+    const res = await run(
+      ds,
+      request([
+        { format: 'table', source: '$sources' },
+        { format: 'logs', severity: '$severity' },
+      ])
+    );
+    expect(res.errors).toEqual([
+      {
+        refId: 'A',
+        message:
+          'Invalid filter "source": $sources holds 2 values (0, 1), but Source takes one: select a single value of the variable',
+      },
+    ]);
+    expect(res.data.map((f: { refId?: string }) => f.refId)).toEqual(['B']);
+    expect(eventQueries().map((r) => new URLSearchParams(r.query).get('q'))).toEqual([
+      'from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,severity:1',
+    ]);
+    // Explore and alerting get the query with its variables, not a literal `0|1`.
+    expect(ds.interpolateVariablesInQueries([{ refId: 'A', format: 'logs', source: '$sources' }], {})).toEqual([
+      { refId: 'A', format: 'logs', source: '$sources' },
+    ]);
+  });
+
   it('shows invalid input as a panel error and sends no event request', async () => {
     const res = await run(ds, request([{ format: 'logs', imei: '35776208330122AB' }]));
+    // `errors` only: DataQueryResponse.error is deprecated (@grafana/data 12.4).
+    expect(res).not.toHaveProperty('error');
     expect(res.errors).toEqual([
       {
         refId: 'A',
@@ -219,6 +283,8 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
       subscription.unsubscribe();
       await new Promise((r) => setTimeout(r, 700));
       expect(emitted).toEqual([]);
+      // Grafana saw the browser close the request (499), which the browser itself never sees.
+      expect(server.proxied.map((p) => p.answer.status)).toContain(499);
       // The cancelled read is not cached: the same query runs again in full.
       const res = await run(ds, request([{ format: 'table', source: '0' }]));
       expect(res.errors).toBeUndefined();
@@ -271,13 +337,12 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     ]);
   });
 
-  it('re-authenticates once when the API refuses the JWT (401), then retries', async () => {
+  it('keeps working after the JWT expires: Grafana turns emnify’s 401 into a 400, the plugin re-authenticates once', async () => {
     await run(ds, request([{ format: 'logs' }]));
     simNow += 700_000; // the server's clock passes the token's exp; the client's does not know
     try {
-      const res = await run(ds, request([{ format: 'logs', severity: '0' }]));
-      expect(res.errors).toBeUndefined();
-      expect(sim.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      expectRows(await run(ds, request([{ format: 'logs', severity: '0' }])));
+      expect(upstream()).toEqual([
         'POST /api/v1/authenticate 200',
         'GET /api/v1/event/type 200',
         'GET /api/v1/event 200',
@@ -285,6 +350,10 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
         'POST /api/v1/authenticate 200',
         'GET /api/v1/event 200',
       ]);
+      // What the browser got for emnify's 401: Grafana's own answer.
+      expect(
+        server.proxied.map((p) => [p.path.split('?')[0], p.answer.status, p.answer.body.slice(0, 40)])
+      ).toContainEqual(['emnify-event', 400, 'Authentication to data source failed']);
     } finally {
       simNow -= 700_000;
     }
@@ -294,14 +363,14 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     await run(ds, request([{ format: 'logs' }]));
     await ds.testDatasource();
     const secret = sim.applicationToken;
-    expect(backend.seen.length).toBeGreaterThan(2);
-    for (const res of backend.seen) {
+    expect(backend.received.length).toBeGreaterThan(2);
+    for (const res of backend.received) {
       expect(JSON.stringify(res)).not.toContain(secret);
     }
-    for (const req of backend.requests) {
+    for (const req of backend.sent) {
       expect(JSON.stringify(req)).not.toContain(secret);
     }
-    const auth = backend.requests.find((r) => r.url.endsWith('/emnify-auth'))!;
+    const auth = backend.sent.find((r) => r.url.endsWith('/emnify-auth'))!;
     expect(auth).toMatchObject({ method: 'POST', body: undefined });
   });
 
@@ -315,10 +384,22 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
       });
     });
 
-    it('says exactly what is wrong: bad token, no network, rate limited, wrong URL', async () => {
-      expect((await make({}, 'wrong-token').testDatasource()).message).toMatch(
-        /^Bad application token: emnify rejected it\./
-      );
+    it('names a bad token (behind Grafana’s 400), and does not try it again within the cool-down', async () => {
+      const bad = make({}, 'wrong-token');
+      expect(await bad.testDatasource()).toEqual({ status: 'error', message: BAD_TOKEN_MESSAGE });
+      // emnify locks authentication after 3 failures: a second test and a query within the cool-down send nothing.
+      expect(await bad.testDatasource()).toEqual({ status: 'error', message: BAD_TOKEN_MESSAGE });
+      const res = await run(bad, request([{ format: 'logs' }]));
+      expect(res.errors?.[0].message).toMatch(/^emnify rejected the application token \(401\)\./);
+      expect(upstream()).toEqual(['POST /api/v1/authenticate 401']);
+      expect(server.proxied.map((p) => [p.path, p.answer.status, p.answer.body])).toEqual([
+        ['emnify-auth', 400, 'Authentication to data source failed'],
+      ]);
+      // A good authentication next, so that the simulator's lock-out counter starts again.
+      expect((await make().testDatasource()).status).toBe('success');
+    });
+
+    it('says exactly what is wrong: no network, rate limited, wrong URL, proxy timeout', async () => {
       expect((await make({ apiUrl: 'http://127.0.0.1:1' }).testDatasource()).message).toMatch(
         /^No network: Grafana could not reach the emnify API \(its proxy answered 502\)\. Check the API URL/
       );
@@ -331,6 +412,71 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
       expect((await make({ apiUrl: `${sim.url}/_simulator` }).testDatasource()).message).toMatch(
         /^Wrong URL\? The server at the API URL did not answer like the emnify API/
       );
+      sim.setFaults({ latencyMs: 300 });
+      try {
+        expect((await make({}, undefined, { timeoutMs: 100 }).testDatasource()).message).toBe(
+          'No network: Grafana could not reach the emnify API (its proxy answered 504). Check the API URL and that the Grafana server can reach it (proxy, firewall).'
+        );
+      } finally {
+        sim.setFaults({ latencyMs: 0 });
+      }
+    });
+  });
+
+  describe('emnify’s error answers through backend_srv (text bodies wrapped, no headers)', () => {
+    it('quotes emnify’s own message of a 429, and retries on its own backoff: no Retry-After reaches the plugin', async () => {
+      const retries: Array<{ reason: string; retryAfterMs?: number }> = [];
+      const limited = make(
+        {},
+        undefined,
+        {},
+        { onRetry: ({ reason, retryAfterMs }) => retries.push({ reason, retryAfterMs }) }
+      );
+      await run(limited, request([{ format: 'logs' }]));
+      sim.setFaults({ rateLimitEvery: 1, rateLimitLength: 1, retryAfterSeconds: 30 });
+      try {
+        const res = await run(limited, request([{ format: 'logs', severity: '2' }]));
+        expect(res.errors).toEqual([
+          {
+            refId: 'A',
+            message:
+              'emnify API /api/v1/event answered 429: "Too Many Requests". The emnify API rate limit was exceeded: lower the request rate (fewer panels, longer poll interval) and try again shortly.',
+          },
+        ]);
+      } finally {
+        sim.setFaults({ rateLimitEvery: 0, retryAfterSeconds: undefined });
+      }
+      // The simulator sent Retry-After: 30 with each 429; the plugin never saw it.
+      expect(server.proxied.filter((p) => p.answer.status === 429)[0].answer.headers['retry-after']).toBe('30');
+      expect(retries).toEqual([
+        { reason: 'rate_limited', retryAfterMs: undefined },
+        { reason: 'rate_limited', retryAfterMs: undefined },
+      ]);
+    });
+  });
+
+  describe('the API URL setting', () => {
+    it('reaches the default API URL when the setting is unset (a data source saved without touching the field)', async () => {
+      const unset = make({ apiUrl: undefined }, undefined, { network: { 'https://cdn.emnify.net': sim.url } });
+      expectRows(await run(unset, request([{ format: 'table', severity: '1' }])));
+      expect(upstream()).toEqual([
+        'POST /api/v1/authenticate 200',
+        'GET /api/v1/event/type 200',
+        'GET /api/v1/event 200',
+      ]);
+      expect((await unset.testDatasource()).status).toBe('success');
+    });
+
+    it('says what is wrong with a trailing slash, and sends nothing', async () => {
+      const slashed = make({ apiUrl: `${sim.url}/` });
+      const message = `The API URL "${sim.url}/" ends with "/": Grafana would request "${sim.url}//api/v1/…" with a double slash. Remove the trailing "/" (saving the data source settings again does it).`;
+      expect(await run(slashed, request([{ format: 'logs' }]))).toEqual({
+        data: [],
+        errors: [{ refId: 'A', message }],
+      });
+      expect(await slashed.testDatasource()).toEqual({ status: 'error', message });
+      expect(server.proxied).toEqual([]);
+      expect(sim.requestLog()).toEqual([]);
     });
   });
 });

@@ -2,14 +2,7 @@
  * The emnify Events data source. It orchestrates only: interpolate → validate (the shared client) →
  * read all pages through Grafana's proxy (shared, cached, rate limited) → frames.
  */
-import {
-  EmnifyClient,
-  EmnifyClientOptions,
-  EmnifyEvent,
-  EventList,
-  EventTypeInfo,
-  EventTypeNames,
-} from '@emnify-events/client';
+import { EmnifyClient, EmnifyClientOptions, EventList, EventTypeInfo, EventTypeNames } from '@emnify-events/client';
 import {
   DataFrame,
   DataQueryError,
@@ -17,17 +10,18 @@ import {
   DataQueryResponse,
   DataSourceApi,
   DataSourceInstanceSettings,
-  QueryResultMetaNotice,
   ScopedVars,
   TestDataSourceResponse,
 } from '@grafana/data';
 import { BackendSrv, TemplateSrv, getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { Observable } from 'rxjs';
-import { proxyTransport } from './api/proxyTransport';
+import { dataSourceTransport } from './api/proxyTransport';
 import { SharedRequests } from './api/sharedRequests';
 import { describeError, healthCheckMessage } from './errors';
-import { annotationFrame, countFrames, logsFrame, tableFrame } from './frames/eventFrames';
+import { toFrames } from './frames/toFrames';
+import { FieldDomains, fieldDomains } from './query/anyValue';
 import { interpolateQuery } from './query/interpolate';
+import { normaliseQuery } from './query/normalise';
 import { toEventQuery } from './query/toEventQuery';
 import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_QUERY, EmnifyDataSourceOptions, EmnifyQuery } from './types';
 import { EmnifyVariableSupport } from './variables';
@@ -39,6 +33,8 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   readonly maxPages: number;
   private readonly lists = new SharedRequests<EventList>(30_000);
   private readonly typeLookup = new SharedRequests<EventTypeInfo[]>(3_600_000);
+  /** The complete value sets of fields, with the event types of the last lookup ("All" means any, anyValue.ts). */
+  private domains: FieldDomains = fieldDomains();
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<EmnifyDataSourceOptions>,
@@ -49,17 +45,22 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     super(instanceSettings);
     this.pageSize = instanceSettings.jsonData.pageSize ?? DEFAULT_PAGE_SIZE;
     this.maxPages = instanceSettings.jsonData.maxPages ?? DEFAULT_MAX_PAGES;
-    // One client per data source: one JWT, one rate limiter for every panel using it.
+    // One client per data source: one JWT, one rate limiter for every panel using it. A stored API URL
+    // that cannot work refuses every request with a message saying how to fix it.
     this.client = new EmnifyClient({
-      transport: proxyTransport(instanceSettings.url ?? '', backend),
+      transport: dataSourceTransport(instanceSettings, backend),
       ...clientOptions,
     });
+    const defaultAnnotation = () => normaliseQuery({ format: 'annotations' as const, severity: '2' });
     this.annotations = {
       QueryEditor: AnnotationQueryEditor,
       // New annotation queries start as "critical events"; stored ones always run as annotations.
-      getDefaultQuery: () => ({ ...DEFAULT_QUERY, format: 'annotations', severity: '2' }),
+      getDefaultQuery: defaultAnnotation,
+      // Grafana spreads getDefaultQuery() onto the annotation itself and stores `target` only once the
+      // user changed something (grafana/scenes standardAnnotationQuery.ts executeAnnotationQuery): an
+      // annotation without `target` runs the default query.
       prepareQuery: (annotation) =>
-        annotation.target ? { ...DEFAULT_QUERY, ...annotation.target, format: 'annotations' } : undefined,
+        normaliseQuery({ refId: 'Anno', ...(annotation.target ?? defaultAnnotation()), format: 'annotations' }),
     };
     this.variables = new EmnifyVariableSupport(this);
   }
@@ -73,12 +74,25 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   }
 
   /** The event type lookup (cached for an hour). */
-  getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
-    return this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
+  async getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
+    const types = await this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
+    this.domains = fieldDomains(types.map((t) => String(t.id)));
+    return types;
   }
 
+  /**
+   * For Explore and alerting, which take a dashboard's queries with their variables replaced. A query
+   * whose variable does not fit its field (several values in a one-value field) keeps its variables, so
+   * the user sees them; running it then names the problem.
+   */
   interpolateVariablesInQueries(queries: EmnifyQuery[], scopedVars: ScopedVars): EmnifyQuery[] {
-    return queries.map((q) => interpolateQuery(q, this.templateSrv, scopedVars));
+    return queries.map((q) => {
+      try {
+        return interpolateQuery(q, this.templateSrv, scopedVars, this.domains);
+      } catch {
+        return q;
+      }
+    });
   }
 
   query(request: DataQueryRequest<EmnifyQuery>): Observable<DataQueryResponse> {
@@ -112,53 +126,23 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     const data: DataFrame[] = [];
     const errors: DataQueryError[] = [];
     const types = new EventTypeNames(await this.getEventTypes(signal).catch(() => []));
+    const context = { types, range, intervalMs: request.intervalMs, maxPages: this.maxPages };
     await Promise.all(
       request.targets
-        .filter((t) => !t.hide)
+        .filter((t) => this.filterQuery(t))
         .map(async (target) => {
-          const query = interpolateQuery(
-            { ...DEFAULT_QUERY, ...target } as EmnifyQuery,
-            this.templateSrv,
-            request.scopedVars
-          );
           try {
-            const list = await this.fetchEvents(query, range, signal);
-            const frames = this.toFrames(query, list.events, types, range, request.intervalMs);
-            const notice = truncationNotice(list, this.maxPages);
-            if (notice) {
-              for (const frame of frames) {
-                frame.meta = { ...frame.meta, notices: [...(frame.meta?.notices ?? []), notice] };
-              }
-            }
-            data.push(...frames);
+            const query = interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars, this.domains);
+            data.push(...toFrames(query, await this.fetchEvents(query, range, signal), context));
           } catch (err) {
-            if (signal.aborted) {
-              return;
+            if (!signal.aborted) {
+              errors.push({ refId: target.refId, message: describeError(err) });
             }
-            errors.push({ refId: target.refId, message: describeError(err) });
           }
         })
     );
-    return { data, errors: errors.length ? errors : undefined, error: errors[0] };
-  }
-
-  private toFrames(
-    query: EmnifyQuery,
-    events: EmnifyEvent[],
-    types: EventTypeNames,
-    range: { from: number; to: number },
-    intervalMs: number
-  ): DataFrame[] {
-    switch (query.format) {
-      case 'table':
-        return [tableFrame(events, types, query.refId)];
-      case 'counts':
-        return countFrames(events, types, range, intervalMs, query.groupBy ?? 'type', query.refId);
-      case 'annotations':
-        return [annotationFrame(events, types, query.refId)];
-      default:
-        return [logsFrame(events, types, query.refId)];
-    }
+    // `errors` only: DataQueryResponse.error is deprecated in favour of it (@grafana/data 12.4).
+    return { data, errors: errors.length ? errors : undefined };
   }
 
   /** "Save & test": authenticate, then read one event of the last hour. */
@@ -175,14 +159,4 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
       return { status: 'error', message: healthCheckMessage(err) };
     }
   }
-}
-
-export function truncationNotice(list: EventList, maxPages: number): QueryResultMetaNotice | undefined {
-  if (!list.truncated) {
-    return undefined;
-  }
-  return {
-    severity: 'warning',
-    text: `Showing the newest ${list.events.length} of ${list.totalCount} events: the data source reads at most ${maxPages} page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
-  };
 }

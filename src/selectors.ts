@@ -8,15 +8,12 @@ export const selectors = {
   },
   query: {
     format: 'emnify-query-format',
-    eventTypes: 'emnify-query-event-types',
-    severity: 'emnify-query-severity',
-    source: 'emnify-query-source',
-    alert: 'emnify-query-alert',
-    text: (field: string) => `emnify-query-${field}`,
+    /** The input of a filter of the field table (query/fields.ts), by its key; also 'scope' and 'scopeId'. */
+    field: (key: string) => `emnify-query-${key}`,
     groupBy: 'emnify-query-group-by',
-    scope: 'emnify-query-scope',
+    moreFilters: 'emnify-query-more-filters',
+    typesError: 'emnify-query-types-error',
     error: 'emnify-query-error',
-    limitHint: 'emnify-query-limit-hint',
   },
   variable: { kind: 'emnify-variable-kind' },
 };

@@ -1,5 +1,8 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
+import { FILTER_FIELDS, FilterValues, QueryScope } from './query/fields';
+
+export type { QueryScope } from './query/fields';
 
 /** What a query returns: events as logs or a table, counts over time, or annotations. */
 export type OutputFormat = 'logs' | 'table' | 'counts' | 'annotations';
@@ -7,40 +10,20 @@ export type OutputFormat = 'logs' | 'table' | 'counts' | 'annotations';
 /** How counts over time are split into series. */
 export type CountGrouping = 'none' | 'type' | 'severity' | 'source' | 'country' | 'operator';
 
-export type QueryScope = 'all' | 'endpoint' | 'sim' | 'user';
-
 /**
- * A query of emnify events. Every filter is text so template variables fit anywhere; multi-value
- * fields take several values separated by `|` (the API accepts at most 6).
+ * A query of emnify events: the output, whose events, and the filters of the field table
+ * (query/fields.ts). Every filter is text (event types a list of texts) so template variables fit
+ * anywhere; multi-value filters take several values separated by `|` (the API accepts at most 6).
  */
-export interface EmnifyQuery extends DataQuery {
+export interface EmnifyQuery extends DataQuery, FilterValues {
   format: OutputFormat;
-  /** Event type ids. */
-  eventTypes?: string[];
-  /** 0 Info, 1 Warn, 2 Critical. */
-  severity?: string;
-  /** 0 Network, 1 Policy Control, 2 API. */
-  source?: string;
-  /** 'true' or 'false'. */
-  alert?: string;
-  network?: string;
-  country?: string;
-  rat?: string;
-  description?: string;
-  endpoint?: string;
-  tags?: string;
-  iccid?: string;
-  imsi?: string;
-  imei?: string;
-  ipAddress?: string;
-  organisation?: string;
-  user?: string;
   scope?: QueryScope;
+  /** The numeric endpoint, SIM or user id when `scope` is not 'all'. */
   scopeId?: string;
   groupBy?: CountGrouping;
 }
 
-/** Every field of a saved query (dashboards are checked against it). */
+/** Every field of a saved query (dashboards are checked against it; renaming one needs a migration). */
 export const QUERY_FIELDS: ReadonlyArray<keyof EmnifyQuery> = [
   'refId',
   'hide',
@@ -48,32 +31,18 @@ export const QUERY_FIELDS: ReadonlyArray<keyof EmnifyQuery> = [
   'queryType',
   'datasource',
   'format',
-  'eventTypes',
-  'severity',
-  'source',
-  'alert',
-  'network',
-  'country',
-  'rat',
-  'description',
-  'endpoint',
-  'tags',
-  'iccid',
-  'imsi',
-  'imei',
-  'ipAddress',
-  'organisation',
-  'user',
+  ...FILTER_FIELDS.map((f) => f.key),
   'scope',
   'scopeId',
   'groupBy',
 ];
 
-export const DEFAULT_QUERY: Partial<EmnifyQuery> = {
+/** The defaults of a query; merged into a query only by normaliseQuery (query/normalise.ts). */
+export const DEFAULT_QUERY = {
   format: 'logs',
   scope: 'all',
   groupBy: 'type',
-};
+} as const satisfies Partial<EmnifyQuery>;
 
 export interface EmnifyDataSourceOptions extends DataSourceJsonData {
   apiUrl?: string;

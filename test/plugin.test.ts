@@ -1,7 +1,8 @@
 /**
- * plugin.json against the rules of Grafana's plugin schema (test/grafana/pluginSchema.ts), then the real
- * build: `npm run build:plugin` (run once) must produce a dist/ that satisfies the same rules and passes
- * the offline plugin-validator checks (test/grafana/pluginValidator.ts). Every rule family also has a
+ * plugin.json against our JSON Schema of Grafana's plugin schema (test/grafana/plugin.schema.json,
+ * validated by ajv in test/grafana/pluginSchema.ts), then the real build: `npm run build:plugin` (run
+ * once) must produce a dist/ that satisfies the same rules and passes the offline plugin-validator
+ * checks (test/grafana/pluginValidator.ts). Every rule family also has a
  * test that feeds it a deliberately broken plugin.json or plugin folder and expects the exact message.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { validatePluginJson } from './grafana/pluginSchema';
 import { validatePluginDist } from './grafana/pluginValidator';
+import { DIRECT_ROUTES, ROUTE_BASE_URL } from '../src/api/routes';
 
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -52,19 +54,22 @@ describe('src/plugin.json', () => {
     expect(new Set(grafana.map((n) => pkg.dependencies[n])).size).toBe(1);
   });
 
-  it('keeps the application token server-side: templated auth body, GET-only API route, no secret in jsonData', () => {
-    const [auth, api] = plugin.routes;
+  it('keeps the application token server-side: templated auth body, one GET route per API subtree, no secret in jsonData', () => {
+    // The routes of src/api/routes.ts, in order, each URL the stored API URL (or the default) plus its API path.
+    expect(plugin.routes.map((r: Json) => ({ path: r.path, method: r.method, url: r.url }))).toEqual(
+      DIRECT_ROUTES.map((r) => ({ path: r.path, method: r.method, url: `${ROUTE_BASE_URL}${r.apiPath}` }))
+    );
+    expect(ROUTE_BASE_URL).toBe(
+      '{{ if .JsonData.apiUrl }}{{ .JsonData.apiUrl }}{{ else }}https://cdn.emnify.net{{ end }}'
+    );
+    const [auth, ...reads] = plugin.routes;
     expect(auth).toMatchObject({
-      path: 'emnify-auth',
-      method: 'POST',
-      url: '{{ .JsonData.apiUrl }}/api/v1/authenticate',
+      headers: [{ name: 'Content-Type', content: 'application/json' }],
       body: { application_token: '{{ .SecureJsonData.applicationToken }}' },
     });
-    expect(api).toMatchObject({ path: 'emnify-api', method: 'GET', url: '{{ .JsonData.apiUrl }}/api/v1' });
-    expect(JSON.stringify(api)).not.toContain('SecureJsonData');
-    for (const route of plugin.routes) {
-      expect(['GET', 'POST']).toContain(route.method);
-      expect(route.url.startsWith('{{ .JsonData.apiUrl }}')).toBe(true);
+    for (const route of reads) {
+      expect(JSON.stringify(route)).not.toContain('SecureJsonData');
+      expect(route.method).toBe('GET');
     }
   });
 });

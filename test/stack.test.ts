@@ -17,11 +17,13 @@ import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { parse, stringify } from 'yaml';
 import { SETTINGS, loadConfig } from '../exporter/src/config';
 import { Exporter, createExporter } from '../exporter/src/exporter';
+import { DEMO_GATEWAY_TOKEN } from '../exporter/src/gateway';
 import { silentLogger } from '../exporter/src/logger';
+import { ANY_VALUE, withoutAnyValues } from '../src/query/anyValue';
 import { toEventQuery } from '../src/query/toEventQuery';
 import { EmnifyQuery, QUERY_FIELDS } from '../src/types';
 import { have, requireEnginesInCi } from './support/binaries';
-import { dashboard, dashboards, interpolate, linkVariables, panelLinks } from './support/dashboards';
+import { Variable, dashboard, dashboards, interpolate, linkVariables, panelLinks } from './support/dashboards';
 import { RunningAlertmanager, RunningPrometheus, Sample, startAlertmanager, startPrometheus } from './support/engines';
 import { EXPLORER_LINK_VARIABLES } from './support/explorerLinks';
 import { compressDurations, longDurations } from './support/timeCompression';
@@ -82,6 +84,10 @@ function hasLabels(metric: Record<string, string>, expected: string[]): { extra:
   };
 }
 
+/** A dashboard's variables by name. */
+const variablesOf = (json: { templating: { list: Variable[] } }) =>
+  new Map(json.templating.list.map((v) => [v.name, v]));
+
 describe('dashboards', () => {
   it('query the emnify plugin only with fields and values it understands', () => {
     let checked = 0;
@@ -96,14 +102,31 @@ describe('dashboards', () => {
             expect(QUERY_FIELDS).toContain(key);
           }
           expect(['logs', 'table', 'counts', 'annotations']).toContain(t.format);
-          // Valid once variables are replaced by "All" (empty).
-          const concrete = JSON.parse(JSON.stringify(t).replace(/"\$\w+"/g, '""')) as EmnifyQuery;
-          concrete.eventTypes = concrete.eventTypes?.filter(Boolean);
-          expect(() => toEventQuery(concrete, { from: 0, to: 1000 }, 100)).not.toThrow();
+          // Valid on the defaults: a variable on "All" gives its custom all value `*` (any value, no filter),
+          // an empty text box nothing. (src/dashboards.test.ts runs every panel through @grafana/scenes.)
+          const defaults = JSON.parse(
+            JSON.stringify(t).replace(/"\$(\w+)"/g, (_m, name: string) =>
+              JSON.stringify(variablesOf(json).get(name)?.includeAll ? ANY_VALUE : '')
+            )
+          ) as EmnifyQuery;
+          defaults.eventTypes = defaults.eventTypes?.filter(Boolean);
+          expect(() => toEventQuery(withoutAnyValues(defaults), { from: 0, to: 1000 }, 100)).not.toThrow();
         }
       }
     }
     expect(checked).toBeGreaterThan(5);
+  });
+
+  it('give every "All"-able variable of an emnify-querying dashboard the custom all value *', () => {
+    for (const { json } of dashboards.filter((d) => JSON.stringify(d.json.panels).includes('"emnify-events"'))) {
+      for (const v of json.templating.list.filter((x) => x.includeAll)) {
+        expect({ dashboard: json.uid, variable: v.name, allValue: v.allValue }).toEqual({
+          dashboard: json.uid,
+          variable: v.name,
+          allValue: ANY_VALUE,
+        });
+      }
+    }
   });
 
   it.each(dashboards.map((d) => [d.file, d.json] as const))(
@@ -277,17 +300,50 @@ describe('docker-compose.yml', () => {
 
   it('gives Grafana the plugin, its secret and the API URL the exporter uses', () => {
     const grafana = compose.services.grafana as {
+      image: string;
       environment: Record<string, string>;
       volumes: string[];
-      secrets: string[];
+      secrets?: string[];
+      depends_on: Record<string, { condition: string }>;
     };
     expect(grafana.volumes).toContain('./dist:/var/lib/grafana/plugins/emnify-events-datasource:ro');
     expect(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe('emnify-events-datasource');
     expect(grafana.environment.EMNIFY_API_URL).toBe(compose.services.exporter.environment?.EMNIFY_API_URL);
-    expect(grafana.secrets).toEqual(['emnify_application_token']);
-    expect(read('provisioning/datasources/datasources.yml')).toContain(
-      'applicationToken: $__file{/run/secrets/emnify_application_token}'
+    // Grafana (uid 472) reads the token from a 0400 copy owned by it, made by the one-shot grafana-secrets
+    // step from the Docker secret (a 0600 secret file of another user would stop provisioning).
+    expect(grafana.secrets).toBeUndefined();
+    const copy = compose.services['grafana-secrets'] as {
+      image: string;
+      user: string;
+      entrypoint: string[];
+      secrets: string[];
+      volumes: string[];
+    };
+    expect(copy).toMatchObject({ image: grafana.image, user: 'root', secrets: ['emnify_application_token'] });
+    expect(copy.entrypoint.join(' ')).toBe(
+      'sh -c install -o 472 -g 0 -m 0400 /run/secrets/emnify_application_token /grafana-secrets/emnify_application_token'
     );
+    expect(copy.volumes).toEqual(['grafana-secrets:/grafana-secrets']);
+    expect(grafana.volumes).toContain('grafana-secrets:/run/grafana-secrets:ro');
+    expect(grafana.depends_on['grafana-secrets']).toEqual({ condition: 'service_completed_successfully' });
+    expect(read('provisioning/datasources/datasources.yml')).toContain(
+      'applicationToken: $__file{/run/grafana-secrets/emnify_application_token}'
+    );
+  });
+
+  it("gives the exporter the events gateway's token as a Docker secret, the public demo one by default", () => {
+    const exporter = compose.services.exporter as { environment: Record<string, string>; secrets: string[] };
+    const secrets = (parse(read('docker-compose.yml')) as { secrets: Record<string, { file: string }> }).secrets;
+    expect(exporter.environment.EXPORTER_GATEWAY_TOKEN_FILE).toBe('/run/secrets/exporter_gateway_token');
+    expect(exporter.secrets).toEqual(['emnify_application_token', 'exporter_gateway_token']);
+    expect(secrets.exporter_gateway_token.file).toBe(
+      '${EXPORTER_GATEWAY_TOKEN_FILE_HOST:-./secrets/demo-gateway-token}'
+    );
+    expect(read('secrets/demo-gateway-token').trim()).toBe(DEMO_GATEWAY_TOKEN);
+    const config = loadConfig(['--gateway.token-file', join(ROOT, 'secrets/demo-gateway-token')], {
+      EMNIFY_APPLICATION_TOKEN_FILE: join(ROOT, 'secrets/demo-application-token'),
+    });
+    expect(config.gateway?.token).toBe(DEMO_GATEWAY_TOKEN);
   });
 
   it('mounts files that exist and uses the ports the code defaults to', () => {

@@ -1,15 +1,18 @@
 /**
  * The exporter's HTTP surface (express app, not listening): landing page, /metrics, health and
- * readiness, and the authenticated Data Streamer push endpoint.
+ * readiness, the Data Streamer push endpoint and the events gateway under /api/v1. Every request first gets the web config's headers,
+ * then passes its route's credential (http/routeCredentials.ts) before anything else of it is read.
  */
-import { timingSafeEqual } from 'node:crypto';
-import { EmnifyEvent, normalizeEvent } from '@emnify-events/client';
-import express, { Express, NextFunction, Request, Response } from 'express';
+import express, { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { Registry } from 'prom-client';
-import { IngestResult, Ledger } from './ledger';
+import { BasicAuthVerifier } from './http/basicAuth';
+import { dataStreamerHandler } from './http/datastreamer';
+import { refuse } from './http/refuse';
+import { OwnCredentialRoute, guardRoutes } from './http/routeCredentials';
+import { Ledger } from './ledger';
 import { Logger } from './logger';
+import { GATEWAY_PREFIX } from './gateway';
 import { ExporterMetrics } from './metrics';
-import { basicAuth } from './webConfig';
 
 export interface AppDeps {
   registry: Registry;
@@ -17,15 +20,16 @@ export interface AppDeps {
   metrics: ExporterMetrics;
   logger: Logger;
   isReady: () => boolean;
-  dataStreamerToken?: string;
-  basicAuthUsers?: Record<string, string>;
+  /** The routes with their own credential (ownCredentialRoutes): the Data Streamer's, the gateway's. */
+  routes: readonly OwnCredentialRoute[];
+  /** The web config's basic auth, for every other route (absent or without users: open). */
+  basicAuth?: BasicAuthVerifier;
+  /** The web config's `http_server_config.headers`, set on every answer. */
+  headers?: ReadonlyArray<readonly [string, string]>;
+  /** The events gateway's handler, mounted at /api/v1 behind its route's token; undefined when it is off. */
+  gateway?: RequestHandler;
   version: string;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  now?: () => number;
 }
 
 const landing = (version: string, push: boolean) => `<!DOCTYPE html>
@@ -44,10 +48,32 @@ const landing = (version: string, push: boolean) => `<!DOCTYPE html>
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(basicAuth(deps.basicAuthUsers ?? {}));
+  const headers = deps.headers ?? [];
+  if (headers.length > 0) {
+    app.use((_req, res, next) => {
+      for (const [name, value] of headers) {
+        res.setHeader(name, value);
+      }
+      next();
+    });
+  }
+  app.use(
+    guardRoutes(deps.routes, deps.basicAuth, {
+      onRefused: (route, reason) => {
+        deps.metrics.requestRefused(route, reason);
+        if (route === 'datastreamer' && reason === 'unauthorized') {
+          deps.metrics.pushReceived('unauthorized');
+        }
+      },
+    })
+  );
+  const pushOn = deps.routes.some((r) => r.route === 'datastreamer' && r.check);
+  if (deps.gateway) {
+    app.use(GATEWAY_PREFIX, deps.gateway);
+  }
 
   app.get('/', (_req, res) => {
-    res.type('html').send(landing(deps.version, !!deps.dataStreamerToken));
+    res.type('html').send(landing(deps.version, pushOn));
   });
 
   app.get('/metrics', async (_req, res, next) => {
@@ -73,63 +99,21 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
-  app.post('/datastreamer', express.json({ limit: '20mb', type: () => true }), (req: Request, res: Response) => {
-    if (!deps.dataStreamerToken) {
-      res
-        .status(404)
-        .json({ error: 'The Data Streamer endpoint is off: set EXPORTER_DATASTREAMER_TOKEN(_FILE) to enable it.' });
-      return;
-    }
-    const header = req.headers.authorization ?? '';
-    const given = /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? '';
-    if (!sameSecret(given, deps.dataStreamerToken)) {
-      deps.metrics.pushReceived('rejected');
-      res.status(401).json({ error: 'Missing or wrong bearer token.' });
-      return;
-    }
-    if (!deps.isReady()) {
-      // Counting waits for the type lookup; the Data Streamer retries.
-      res.status(503).json({ error: 'Not ready yet; retry shortly.' });
-      return;
-    }
-    const items: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
-    const events: EmnifyEvent[] = [];
-    let invalid = 0;
-    for (const item of items) {
-      try {
-        events.push(normalizeEvent(item));
-      } catch {
-        invalid++;
-      }
-    }
-    if (events.length === 0) {
-      deps.metrics.pushReceived('rejected');
-      res.status(400).json({ error: 'No event in the body had an id, a timestamp and an event_type.', invalid });
-      return;
-    }
-    let result: IngestResult;
-    try {
-      result = deps.ledger.ingest(events, 'push');
-    } catch (err) {
-      deps.logger.error('could not persist pushed events; the Data Streamer will retry', {
-        error: (err as Error).message,
-      });
-      res.status(503).json({ error: 'Could not persist the events; retry.' });
-      return;
-    }
-    deps.metrics.pushReceived('accepted');
-    deps.metrics.pageDone(
-      { duplicates: result.duplicates + result.outsideWindow, newestEventTime: Math.max(...events.map((e) => e.time)) },
-      'push'
-    );
-    res.json({ ...result, invalid });
-  });
+  app.post(
+    '/datastreamer',
+    dataStreamerHandler({
+      ledger: deps.ledger,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      isReady: deps.isReady,
+      now: deps.now ?? Date.now,
+    })
+  );
 
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'The body is not JSON.' });
-      return;
-    }
+  // Unknown paths: answered at once (express's own 404 reads the whole body first).
+  app.use((req, res) => refuse(req, res, 404, { error: 'Not found.' }));
+
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error('request failed', { error: err.message });
     res.status(err.status ?? 500).json({ error: 'Internal error' });
   });

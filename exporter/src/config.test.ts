@@ -1,4 +1,6 @@
-import { ConfigError, describeConfig, loadConfig, parseListenAddress } from './config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, SETTINGS, describeConfig, loadConfig, parseCommandLine, parseListenAddress } from './config';
 
 const TOKEN = { EMNIFY_APPLICATION_TOKEN: 'app-token-123' };
 
@@ -33,7 +35,6 @@ describe('loadConfig', () => {
       dropLabels: [],
       eventTypes: [],
       logLevel: 'info',
-      checkOnly: false,
     });
     expect(c.dataStreamerToken).toBeUndefined();
   });
@@ -80,7 +81,7 @@ describe('loadConfig', () => {
     [
       ['--poll.interval', 'often'],
       TOKEN,
-      'EXPORTER_POLL_INTERVAL (--poll.interval): "often" is not a duration (expected e.g. 30s, 5m, 1h)',
+      'EXPORTER_POLL_INTERVAL (--poll.interval): "often" is not a duration (e.g. 0, 500ms, 30s, 5m, 1h30m, 7d: units y w d h m s ms, largest first)',
     ],
     [
       ['--poll.interval', '100ms'],
@@ -117,7 +118,7 @@ describe('loadConfig', () => {
       TOKEN,
       'EXPORTER_POLL_MAX_WINDOW (--poll.max-window): must be longer than EXPORTER_POLL_OVERLAP (--poll.overlap) (300000 ms)',
     ],
-    [['--nope'], TOKEN, 'unknown flag --nope (see --help)'],
+    [['--nope'], TOKEN, "Unknown option '--nope' (see --help)"],
     [
       ['--emnify.token-file', '/x'],
       TOKEN,
@@ -136,9 +137,135 @@ describe('loadConfig', () => {
     expect(message).toBe('EMNIFY_APPLICATION_TOKEN_FILE (--emnify.token-file): cannot read "/missing" (ENOENT)');
   });
 
+  it('turns the events gateway on with its token (file), a cache size and max-age; off without a token', () => {
+    expect(loadConfig([], TOKEN).gateway).toBeUndefined();
+    const c = loadConfig(
+      ['--gateway.token-file', '/run/secrets/gateway', '--gateway.cache-size', '64MB', '--gateway.max-age', '10s'],
+      TOKEN,
+      () => ' 0123456789abcdef0123\n'
+    );
+    expect(c.gateway).toEqual({ token: '0123456789abcdef0123', cacheBytes: 64 * 2 ** 20, maxAgeMs: 10_000 });
+    expect(describeConfig(c).gateway).toEqual({ token: '<set>', cacheBytes: 64 * 2 ** 20, maxAgeMs: 10_000 });
+    expect(loadConfig([], { ...TOKEN, EXPORTER_GATEWAY_TOKEN: 'x'.repeat(16) }).gateway).toEqual({
+      token: 'x'.repeat(16),
+      cacheBytes: 256 * 2 ** 20,
+      maxAgeMs: 30_000,
+    });
+  });
+
+  it.each([
+    [
+      { EXPORTER_GATEWAY_TOKEN: 'short-token' },
+      'EXPORTER_GATEWAY_TOKEN: the gateway token must be at least 16 characters without blanks (it guards every event of the organisation; e.g. openssl rand -hex 32)',
+    ],
+    [
+      { EXPORTER_GATEWAY_TOKEN: 'a token with blanks in it' },
+      'EXPORTER_GATEWAY_TOKEN: the gateway token must be at least 16 characters without blanks (it guards every event of the organisation; e.g. openssl rand -hex 32)',
+    ],
+    [
+      { EMNIFY_APPLICATION_TOKEN: 'same-token-0123456789', EXPORTER_GATEWAY_TOKEN: 'same-token-0123456789' },
+      'EXPORTER_GATEWAY_TOKEN: must differ from the application token and the Data Streamer token (each is given to someone else)',
+    ],
+    [
+      { EXPORTER_DATASTREAMER_TOKEN: 'same-token-0123456789', EXPORTER_GATEWAY_TOKEN: 'same-token-0123456789' },
+      'EXPORTER_GATEWAY_TOKEN: must differ from the application token and the Data Streamer token (each is given to someone else)',
+    ],
+    [
+      { EXPORTER_GATEWAY_CACHE_SIZE: '256' },
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "256" is not a size (expected a whole number and a unit: B, KB, MB, GB, TB (powers of 1024; KiB, MiB... too), e.g. 256MB)',
+    ],
+    [
+      { EXPORTER_GATEWAY_CACHE_SIZE: '1.5GB' },
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "1.5GB" is not a size (expected a whole number and a unit: B, KB, MB, GB, TB (powers of 1024; KiB, MiB... too), e.g. 256MB)',
+    ],
+    [
+      { EXPORTER_GATEWAY_CACHE_SIZE: '512KB' },
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "512KB" is below the minimum 1MB',
+    ],
+    [
+      { EXPORTER_GATEWAY_TOKEN: 'x'.repeat(16), EXPORTER_GATEWAY_MAX_AGE: '500ms' },
+      'EXPORTER_GATEWAY_MAX_AGE (--gateway.max-age): "500ms" is shorter than the minimum 1000 ms',
+    ],
+  ])('refuses the gateway setting %j', (env, message) => {
+    expect(configError(() => loadConfig([], { ...TOKEN, ...env }))).toBe(message);
+  });
+
+  it('reads sizes as Prometheus does: powers of 1024 in either spelling', () => {
+    const size = (text: string) => loadConfig(['--gateway.cache-size', text], TOKEN);
+    expect(configError(() => size('0MB'))).toBe(
+      'EXPORTER_GATEWAY_CACHE_SIZE (--gateway.cache-size): "0MB" is below the minimum 1MB'
+    );
+    const bytes = (text: string) => {
+      const c = loadConfig(['--gateway.cache-size', text], { ...TOKEN, EXPORTER_GATEWAY_TOKEN: 'x'.repeat(16) });
+      return c.gateway?.cacheBytes;
+    };
+    expect([bytes('1MB'), bytes('1MiB'), bytes('2gb'), bytes('3072KiB'), bytes('1048576B')]).toEqual([
+      2 ** 20,
+      2 ** 20,
+      2 * 2 ** 30,
+      3 * 2 ** 20,
+      2 ** 20,
+    ]);
+  });
+
   it('parses listen addresses', () => {
     expect(parseListenAddress(':8486', 'x')).toEqual({ host: '', port: 8486 });
     expect(parseListenAddress('[::1]:80', 'x')).toEqual({ host: '::1', port: 80 });
     expect(parseListenAddress('0.0.0.0:1', 'x')).toEqual({ host: '0.0.0.0', port: 1 });
+  });
+
+  it('takes Prometheus durations: a bare 0, and units largest first', () => {
+    expect(loadConfig(['--backfill', '0', '--poll.settle', '0s', '--poll.interval', '1m30s'], TOKEN)).toMatchObject({
+      backfillMs: 0,
+      settleMs: 0,
+      pollIntervalMs: 90_000,
+    });
+    expect(configError(() => loadConfig(['--poll.interval', '30s1m'], TOKEN))).toBe(
+      'EXPORTER_POLL_INTERVAL (--poll.interval): "30s1m" is not a duration (e.g. 0, 500ms, 30s, 5m, 1h30m, 7d: units y w d h m s ms, largest first)'
+    );
+    expect(configError(() => loadConfig([], { ...TOKEN, EXPORTER_BACKFILL: '1.5h' }))).toBe(
+      'EXPORTER_BACKFILL (--backfill): "1.5h" is not a duration (e.g. 0, 500ms, 30s, 5m, 1h30m, 7d: units y w d h m s ms, largest first)'
+    );
+  });
+});
+
+describe('parseCommandLine', () => {
+  it.each([
+    [['--help'], 'help'],
+    [['-h'], 'help'],
+    [['--version'], 'version'],
+    [['--config.check'], 'check'],
+    [['--config.check', '--help'], 'help'],
+    [[], 'run'],
+  ])('%j selects the mode %s, with no setting needed', (argv, mode) => {
+    expect(parseCommandLine(argv)).toEqual({ mode, flags: {} });
+  });
+
+  it('maps flags to settings, --flag value and --flag=value alike; the last of a repeated flag wins', () => {
+    expect(
+      parseCommandLine(['--poll.interval', '1m', '--web.listen-address=:9000', '--poll.interval=2m', '--config.check'])
+    ).toEqual({ mode: 'check', flags: { pollInterval: '2m', listen: ':9000' } });
+  });
+
+  it.each([
+    [['--poll.interval'], "Option '--poll.interval <value>' argument missing (see --help)"],
+    [['serve'], "Unexpected argument 'serve'. This command does not take positional arguments (see --help)"],
+    [['--version=1'], "Option '--version' does not take an argument (see --help)"],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(configError(() => parseCommandLine(argv))).toBe(message);
+  });
+});
+
+describe('the README', () => {
+  it("lists every setting in its table with the code's variable, flag and default", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const rows = readme
+      .split('\n')
+      .filter((line) => /^\| `[A-Z_]+` /.test(line))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    const code = (cell: string) => /^`([^`]+)`$/.exec(cell)?.[1] ?? '';
+    expect(rows.map(([, env, flag, fallback]) => [code(env), code(flag), code(fallback)])).toEqual(
+      Object.values(SETTINGS).map((s) => [s.env, s.flag, 'default' in s ? s.default : ''])
+    );
   });
 });

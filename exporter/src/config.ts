@@ -1,9 +1,18 @@
 /**
- * The exporter's configuration: every setting is an environment variable and a flag (flags win),
- * parsed, defaulted and validated in one place. A bad setting stops start-up with one line that names it.
+ * The exporter's configuration: flags (parsed by node:util's parseArgs) over environment variables over
+ * defaults, parsed and validated in one place. A bad setting throws a ConfigError with one line naming it.
  */
 import { readFileSync } from 'node:fs';
-import { parseDuration } from '@emnify-events/client';
+import { parseArgs } from 'node:util';
+import { parseByteSize } from './byteSize';
+import { normalizeBaseUrl } from '@emnify-events/client';
+import { parseDuration } from './duration';
+import { ConfigError } from './errors';
+import { MODE_FLAGS, SETTINGS, Setting, SettingKey } from './settings';
+
+// What others import from here (the stack test reads the variable names off SETTINGS).
+export { ConfigError } from './errors';
+export { SETTINGS, usage } from './settings';
 
 export type DroppableLabel = 'operator' | 'country';
 
@@ -32,175 +41,73 @@ export interface ExporterConfig {
   webConfigFile?: string;
   /** Bearer token the Data Streamer must send to POST /datastreamer; the endpoint is off without it. */
   dataStreamerToken?: string;
+  /** The events gateway (`/api/v1/...`); off without a token. */
+  gateway?: {
+    /** Bearer token its clients send. */
+    token: string;
+    /** Bound of its cache, in approximate bytes. */
+    cacheBytes: number;
+    /** How old an answer about time that still changes may be. */
+    maxAgeMs: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  checkOnly: boolean;
 }
 
-export class ConfigError extends Error {}
-
-interface Setting {
-  env: string;
-  flag: string;
-  help: string;
-  default?: string;
+/** What the command line asks for: a mode, and the settings given as flags. */
+export interface CommandLine {
+  mode: 'run' | 'check' | 'help' | 'version';
+  flags: Partial<Record<SettingKey, string>>;
 }
 
-/** Every setting, in the order of the README's table. */
-export const SETTINGS = {
-  apiUrl: {
-    env: 'EMNIFY_API_URL',
-    flag: '--emnify.url',
-    default: 'https://cdn.emnify.net',
-    help: 'emnify API base URL',
-  },
-  token: {
-    env: 'EMNIFY_APPLICATION_TOKEN',
-    flag: '',
-    help: 'the application token (no flag: a token in argv is visible to every local user)',
-  },
-  tokenFile: {
-    env: 'EMNIFY_APPLICATION_TOKEN_FILE',
-    flag: '--emnify.token-file',
-    help: 'file holding the application token (Docker secrets)',
-  },
-  listen: {
-    env: 'EXPORTER_LISTEN_ADDRESS',
-    flag: '--web.listen-address',
-    default: ':8486',
-    help: 'address to serve /metrics on',
-  },
-  webConfig: {
-    env: 'EXPORTER_WEB_CONFIG_FILE',
-    flag: '--web.config.file',
-    help: 'exporter-toolkit web-config.yml (TLS, basic auth)',
-  },
-  pollInterval: {
-    env: 'EXPORTER_POLL_INTERVAL',
-    flag: '--poll.interval',
-    default: '30s',
-    help: 'time between polls of the Event API',
-  },
-  stateFile: {
-    env: 'EXPORTER_STATE_FILE',
-    flag: '--state.file',
-    default: './emnify-exporter-state.json',
-    help: 'where the state lives',
-  },
-  backfill: {
-    env: 'EXPORTER_BACKFILL',
-    flag: '--backfill',
-    default: '1h',
-    help: 'how far back the very first start counts',
-  },
-  overlap: {
-    env: 'EXPORTER_POLL_OVERLAP',
-    flag: '--poll.overlap',
-    default: '5m',
-    help: 'how far each poll reaches back before the watermark',
-  },
-  settle: {
-    env: 'EXPORTER_POLL_SETTLE',
-    flag: '--poll.settle',
-    default: '10s',
-    help: 'how far behind now each poll ends',
-  },
-  maxWindow: {
-    env: 'EXPORTER_POLL_MAX_WINDOW',
-    flag: '--poll.max-window',
-    default: '1d',
-    help: 'longest window of one poll (catch-up step)',
-  },
-  maxWindowEvents: {
-    env: 'EXPORTER_POLL_MAX_WINDOW_EVENTS',
-    flag: '--poll.max-window-events',
-    default: '20000',
-    help: 'most events past the watermark in one window (the overlap is read whole on top); denser windows are shortened',
-  },
-  pageSize: {
-    env: 'EXPORTER_PAGE_SIZE',
-    flag: '--poll.page-size',
-    default: '1000',
-    help: 'per_page asked of the API (it may clamp)',
-  },
-  pageConcurrency: {
-    env: 'EXPORTER_PAGE_CONCURRENCY',
-    flag: '--poll.page-concurrency',
-    default: '2',
-    help: 'pages fetched in parallel',
-  },
-  dropLabels: {
-    env: 'EXPORTER_DROP_LABELS',
-    flag: '--labels.drop',
-    default: '',
-    help: 'labels to drop: operator, country or both (comma-separated)',
-  },
-  eventTypes: {
-    env: 'EXPORTER_EVENT_TYPES',
-    flag: '--events.types',
-    default: '',
-    help: 'event type ids to count, comma-separated (empty: all)',
-  },
-  dsToken: {
-    env: 'EXPORTER_DATASTREAMER_TOKEN',
-    flag: '',
-    help: 'bearer token the Data Streamer sends to POST /datastreamer',
-  },
-  dsTokenFile: {
-    env: 'EXPORTER_DATASTREAMER_TOKEN_FILE',
-    flag: '--datastreamer.token-file',
-    help: 'file holding that token',
-  },
-  logLevel: { env: 'EXPORTER_LOG_LEVEL', flag: '--log.level', default: 'info', help: 'debug, info, warn or error' },
-} satisfies Record<string, Setting>;
+const settingKeys = Object.keys(SETTINGS) as SettingKey[];
 
-type Key = keyof typeof SETTINGS;
+/** The shortest gateway token accepted: 16 characters (a hex token of 64 bits). */
+export const MIN_GATEWAY_TOKEN_LENGTH = 16;
 
-function parseArgs(argv: string[]): { values: Map<string, string>; checkOnly: boolean; help: boolean } {
-  const values = new Map<string, string>();
-  let checkOnly = false;
-  let help = false;
-  const known = new Set(
-    Object.values(SETTINGS)
-      .map((s: Setting) => s.flag)
-      .filter(Boolean)
-  );
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--config.check') {
-      checkOnly = true;
-      continue;
+/** `EXPORTER_POLL_INTERVAL (--poll.interval)`: how errors name a setting. */
+export function settingName(key: SettingKey): string {
+  const s: Setting = SETTINGS[key];
+  return s.flag ? `${s.env} (${s.flag})` : s.env;
+}
+
+/** Parses argv (`--flag value` and `--flag=value`; the last of a repeated flag wins). Needs no setting. */
+export function parseCommandLine(argv: string[]): CommandLine {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const key of settingKeys) {
+    const flag = (SETTINGS[key] as Setting).flag;
+    if (flag) {
+      options[flag.slice(2)] = { type: 'string' };
     }
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!known.has(flag)) {
-      throw new ConfigError(`unknown flag ${flag} (see --help)`);
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) {
-      throw new ConfigError(`${flag} needs a value`);
-    }
-    values.set(flag, value);
   }
-  return { values, checkOnly, help };
+  for (const { flag } of MODE_FLAGS) {
+    options[flag.slice(2)] = { type: 'boolean' };
+  }
+  options.help.short = 'h';
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    if (String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_')) {
+      throw new ConfigError(`${(err as Error).message} (see --help)`);
+    }
+    throw err;
+  }
+  const flags: CommandLine['flags'] = {};
+  for (const key of settingKeys) {
+    const flag = (SETTINGS[key] as Setting).flag;
+    const value = flag ? values[flag.slice(2)] : undefined;
+    if (typeof value === 'string') {
+      flags[key] = value;
+    }
+  }
+  const mode = values.help ? 'help' : values.version ? 'version' : values['config.check'] ? 'check' : 'run';
+  return { mode, flags };
 }
 
-export function usage(): string {
-  const rows = Object.values(SETTINGS).map(
-    (s: Setting) =>
-      `  ${(s.flag || '(env only)').padEnd(26)} ${s.env.padEnd(34)} ${s.help}${s.default !== undefined && s.default !== '' ? ` (default ${s.default})` : ''}`
-  );
-  return [
-    'Usage: emnify-events-exporter [flags]',
-    '',
-    ...rows,
-    '  --config.check             validate the configuration and exit',
-  ].join('\n');
-}
-
+/**
+ * Listen addresses as Prometheus exporters take them (Go's `host:port`, `:port`, `[v6]:port`); Node has
+ * no parser for that form (URL needs a scheme), hence this one.
+ */
 export function parseListenAddress(text: string, name: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
   const port = match ? Number(match[3]) : NaN;
@@ -210,36 +117,32 @@ export function parseListenAddress(text: string, name: string): { host: string; 
   return { host: match[1] ?? match[2] ?? '', port };
 }
 
-/** Loads the configuration from flags (first) and environment. Throws ConfigError naming the setting. */
-export function loadConfig(
-  argv: string[],
+/** The configuration from flags (first), environment and defaults. Throws ConfigError naming the setting. */
+export function configFrom(
+  flags: CommandLine['flags'],
   env: NodeJS.ProcessEnv,
   readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')
-): ExporterConfig & { help: boolean } {
-  const args = parseArgs(argv);
-  const raw = (key: Key): string | undefined => {
+): ExporterConfig {
+  const raw = (key: SettingKey): string | undefined => {
     const s: Setting = SETTINGS[key];
-    return (
-      (s.flag ? args.values.get(s.flag) : undefined) ??
-      (env[s.env] !== undefined && env[s.env] !== '' ? env[s.env] : undefined) ??
-      s.default
-    );
+    const fromEnv = env[s.env];
+    return flags[key] ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ?? s.default;
   };
-  const name = (key: Key) => (SETTINGS[key].flag ? `${SETTINGS[key].env} (${SETTINGS[key].flag})` : SETTINGS[key].env);
-  const duration = (key: Key, min: number): number => {
+  const name = settingName;
+  const duration = (key: SettingKey, min: number): number => {
     const text = raw(key)!;
     let ms: number;
     try {
       ms = parseDuration(text);
-    } catch {
-      throw new ConfigError(`${name(key)}: "${text}" is not a duration (expected e.g. 30s, 5m, 1h)`);
+    } catch (err) {
+      throw new ConfigError(`${name(key)}: ${(err as Error).message}`);
     }
     if (ms < min) {
       throw new ConfigError(`${name(key)}: "${text}" is shorter than the minimum ${min} ms`);
     }
     return ms;
   };
-  const integer = (key: Key, min: number, max: number): number => {
+  const integer = (key: SettingKey, min: number, max: number): number => {
     const text = raw(key)!;
     const n = Number(text);
     if (!Number.isInteger(n) || n < min || n > max) {
@@ -247,7 +150,7 @@ export function loadConfig(
     }
     return n;
   };
-  const secret = (valueKey: Key, fileKey: Key, required: boolean): string | undefined => {
+  const secret = (valueKey: SettingKey, fileKey: SettingKey, required: boolean): string | undefined => {
     const file = raw(fileKey);
     const value = raw(valueKey);
     if (file && value) {
@@ -276,37 +179,25 @@ export function loadConfig(
     }
     return value?.trim() || undefined;
   };
+  const list = (key: SettingKey): string[] =>
+    raw(key)!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
 
-  const apiUrl = raw('apiUrl')!;
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    throw new ConfigError(`${name('apiUrl')}: "${apiUrl}" is not a URL (expected e.g. https://cdn.emnify.net)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name('apiUrl')}: "${apiUrl}" is not an http(s) URL`);
-  }
-
-  const dropLabels = raw('dropLabels')!
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const apiUrl = checkApiUrl(raw('apiUrl')!);
+  const dropLabels = list('dropLabels');
   for (const label of dropLabels) {
     if (label !== 'operator' && label !== 'country') {
       throw new ConfigError(`${name('dropLabels')}: "${label}" cannot be dropped (expected operator, country or both)`);
     }
   }
-  const eventTypes = raw('eventTypes')!
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      if (!/^\d+$/.test(s)) {
-        throw new ConfigError(`${name('eventTypes')}: "${s}" is not an event type id (expected e.g. 3,5)`);
-      }
-      return Number(s);
-    });
+  const eventTypes = list('eventTypes').map((s) => {
+    if (!/^\d+$/.test(s)) {
+      throw new ConfigError(`${name('eventTypes')}: "${s}" is not an event type id (expected e.g. 3,5)`);
+    }
+    return Number(s);
+  });
   if (eventTypes.length > 6) {
     throw new ConfigError(
       `${name('eventTypes')}: ${eventTypes.length} ids given; the emnify API filters at most 6 types`
@@ -316,16 +207,38 @@ export function loadConfig(
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new ConfigError(`${name('logLevel')}: "${logLevel}" is not debug, info, warn or error`);
   }
-  const pollIntervalMs = duration('pollInterval', 1000);
-  const overlapMs = duration('overlap', 1000);
-  const config = {
-    apiUrl: url.toString().replace(/\/+$/, ''),
-    applicationToken: secret('token', 'tokenFile', true)!,
+  const applicationToken = secret('token', 'tokenFile', true)!;
+  const dataStreamerToken = secret('dsToken', 'dsTokenFile', false);
+  const gatewayToken = secret('gatewayToken', 'gatewayTokenFile', false);
+  if (gatewayToken !== undefined) {
+    if (gatewayToken.length < MIN_GATEWAY_TOKEN_LENGTH || /\s/.test(gatewayToken)) {
+      throw new ConfigError(
+        `${name('gatewayToken')}: the gateway token must be at least ${MIN_GATEWAY_TOKEN_LENGTH} characters without blanks (it guards every event of the organisation; e.g. openssl rand -hex 32)`
+      );
+    }
+    if (gatewayToken === applicationToken || gatewayToken === dataStreamerToken) {
+      throw new ConfigError(
+        `${name('gatewayToken')}: must differ from the application token and the Data Streamer token (each is given to someone else)`
+      );
+    }
+  }
+  let cacheBytes: number;
+  try {
+    cacheBytes = parseByteSize(raw('gatewayCacheSize')!);
+  } catch (err) {
+    throw new ConfigError(`${name('gatewayCacheSize')}: ${(err as Error).message}`);
+  }
+  if (cacheBytes < 2 ** 20) {
+    throw new ConfigError(`${name('gatewayCacheSize')}: "${raw('gatewayCacheSize')!}" is below the minimum 1MB`);
+  }
+  const config: ExporterConfig = {
+    apiUrl,
+    applicationToken,
     listen: parseListenAddress(raw('listen')!, name('listen')),
-    pollIntervalMs,
+    pollIntervalMs: duration('pollInterval', 1000),
     stateFile: raw('stateFile')!,
     backfillMs: duration('backfill', 0),
-    overlapMs,
+    overlapMs: duration('overlap', 1000),
     settleMs: duration('settle', 0),
     maxWindowMs: duration('maxWindow', 60_000),
     maxWindowEvents: integer('maxWindowEvents', 1000, 10_000_000),
@@ -334,23 +247,79 @@ export function loadConfig(
     dropLabels: dropLabels as DroppableLabel[],
     eventTypes,
     webConfigFile: raw('webConfig') || undefined,
-    dataStreamerToken: secret('dsToken', 'dsTokenFile', false),
+    dataStreamerToken,
+    gateway: gatewayToken ? { token: gatewayToken, cacheBytes, maxAgeMs: duration('gatewayMaxAge', 1000) } : undefined,
     logLevel: logLevel as ExporterConfig['logLevel'],
-    checkOnly: args.checkOnly,
-    help: args.help,
   };
+  if (config.backfillMs > MAX_BACKFILL_MS) {
+    throw new ConfigError(
+      `${name('backfill')}: "${raw('backfill')!}" reaches further back than the 30 days emnify keeps events: at most 30d (the events before were deleted)`
+    );
+  }
   if (config.maxWindowMs <= config.overlapMs) {
     throw new ConfigError(`${name('maxWindow')}: must be longer than ${name('overlap')} (${config.overlapMs} ms)`);
   }
   return config;
 }
 
-/** The effective configuration for the start-up log line: secrets replaced by whether they are set. */
+/** The longest `--backfill`: the 30 days emnify keeps events (emnify-api.md §6.2). */
+export const MAX_BACKFILL_MS = 30 * 86_400_000;
+
+/** A URL's text with its user and password (what comes before an `@` of the authority) blanked out, for messages. */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1<credentials>@');
+}
+
+/**
+ * The API base URL, checked by the shared client's own rule (http or https, no query, fragment or
+ * credentials: the emnify API takes the application token only). Messages never repeat credentials.
+ */
+function checkApiUrl(text: string): string {
+  const name = settingName('apiUrl');
+  const shown = withoutUrlCredentials(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${name}: "${shown}" is not a URL (expected e.g. https://cdn.emnify.net)`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${name}: "${shown}" carries a user or password; the emnify API takes the application token only (EMNIFY_APPLICATION_TOKEN(_FILE)): remove them`
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name}: "${shown}" is not an http(s) URL`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(
+      `${name}: "${shown.replace(/[?#].*$/, '')}" has a query or fragment; give the base URL only (e.g. https://cdn.emnify.net)`
+    );
+  }
+  try {
+    return normalizeBaseUrl(text);
+  } catch (err) {
+    throw new ConfigError(`${name}: ${withoutUrlCredentials((err as Error).message)}`);
+  }
+}
+
+/** The configuration from argv and environment (for programs that only run the exporter: tests, benchmarks). */
+export function loadConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  readFile?: (path: string) => string
+): ExporterConfig {
+  return configFrom(parseCommandLine(argv).flags, env, readFile);
+}
+
+/** The effective configuration for the start-up line and `--config.check`: secrets as whether they are set. */
 export function describeConfig(config: ExporterConfig): Record<string, unknown> {
-  const { applicationToken, dataStreamerToken, ...rest } = config;
+  const { applicationToken, dataStreamerToken, gateway, ...rest } = config;
   return {
     ...rest,
+    webConfigFile: rest.webConfigFile ?? null,
     applicationToken: applicationToken ? '<set>' : '<unset>',
     dataStreamerToken: dataStreamerToken ? '<set>' : '<unset>',
+    gateway: gateway ? { ...gateway, token: '<set>' } : null,
   };
 }

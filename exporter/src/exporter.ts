@@ -2,19 +2,30 @@
 import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { EmnifyClient, EmnifyClientOptions, fetchTransport } from '@emnify-events/client';
+import { DEFAULT_MAX_RESPONSE_BYTES, EmnifyClient, EmnifyClientOptions, fetchTransport } from '@emnify-events/client';
 import { Express } from 'express';
 import { createApp } from './app';
-import { ExporterConfig } from './config';
+import { withClientLog } from './clientLog';
+import { ExporterConfig, settingName } from './config';
 import { emptyCounts } from './counts';
+import { ListenError } from './errors';
+import { DEMO_GATEWAY_TOKEN, Gateway, createGateway } from './gateway';
+import { BasicAuthVerifier } from './http/basicAuth';
+import { ownCredentialRoutes } from './http/routeCredentials';
+import { enforceClientCertificates, httpsServerOptions } from './http/tlsServer';
 import { openState } from './journal';
 import { Ledger } from './ledger';
 import { Logger } from './logger';
 import { ExporterMetrics, createMetrics } from './metrics';
+import { VERSION } from './version';
 import { Poller } from './poller';
-import { WebConfig, loadWebConfig } from './webConfig';
+import { EMPTY_WEB_CONFIG, WebConfig, loadWebConfig } from './webConfig';
 
-export const VERSION = '0.1.0';
+/**
+ * The most bytes of one emnify API answer (after decompression): the client's 16 MiB, fixed. A page of
+ * 1,000 events is about 1.2 MB; a larger answer fails the poll (EMNIFY_RESPONSE_TOO_LARGE) and is not retried.
+ */
+export const API_MAX_RESPONSE_BYTES = DEFAULT_MAX_RESPONSE_BYTES;
 
 export interface ExporterDeps {
   logger: Logger;
@@ -37,7 +48,9 @@ export interface Exporter {
 export function createExporter(config: ExporterConfig, deps: ExporterDeps): Exporter {
   const now = deps.now ?? Date.now;
   const logger = deps.logger;
-  const webConfig: WebConfig = config.webConfigFile ? loadWebConfig(config.webConfigFile) : { basicAuthUsers: {} };
+  // Everything that can refuse the configuration comes before the first write of a state file.
+  const webConfig: WebConfig = config.webConfigFile ? loadWebConfig(config.webConfigFile) : EMPTY_WEB_CONFIG;
+  const transport = fetchTransport({ baseUrl: config.apiUrl, maxResponseBytes: API_MAX_RESPONSE_BYTES });
 
   const {
     state: initial,
@@ -45,6 +58,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     loaded,
     replayed,
     tornBytes,
+    removedTemp,
   } = openState(config.stateFile, () => ({
     watermark: now() - config.backfillMs,
     ids: [],
@@ -57,6 +71,11 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     remembered_ids: initial.ids.length,
     journal_deltas: replayed,
   });
+  if (removedTemp) {
+    logger.warn('removed the temp file of a compaction that was cut short (never part of the state)', {
+      file: `${config.stateFile}.tmp`,
+    });
+  }
   if (tornBytes > 0) {
     logger.warn('dropped the torn last line of the state journal: an append cut short by a crash, never published', {
       bytes: tornBytes,
@@ -91,16 +110,35 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
         }
       ),
   });
-  metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION });
+  metrics = createMetrics(ledger, { dropLabels: config.dropLabels, version: VERSION, gateway: config.gateway });
 
   const client = new EmnifyClient({
-    transport: fetchTransport({ baseUrl: config.apiUrl }),
+    transport,
     applicationToken: config.applicationToken,
-    observer: metrics.observer,
+    observer: withClientLog(metrics.observer, logger),
     now,
     ...deps.client,
   });
   const m = metrics;
+  // The gateway reads through the same client at low priority: one JWT, one budget, the poller first.
+  const gateway: Gateway | undefined =
+    config.gateway && m.gateway
+      ? createGateway({
+          client: client.share({ priority: 'low', observer: m.gateway.observer }),
+          metrics: m.gateway,
+          logger,
+          now,
+          horizonMs: config.overlapMs + config.settleMs,
+          maxAgeMs: config.gateway.maxAgeMs,
+          cacheBytes: config.gateway.cacheBytes,
+          secrets: () => [config.applicationToken, ...client.secrets()],
+        })
+      : undefined;
+  if (config.gateway?.token === DEMO_GATEWAY_TOKEN) {
+    logger.warn(
+      'the events gateway is guarded by the public demo token (secrets/demo-gateway-token): anyone who can reach the exporter can read your events; set a token of your own (EXPORTER_GATEWAY_TOKEN_FILE)'
+    );
+  }
   const poller = new Poller(
     client,
     ledger,
@@ -125,15 +163,19 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     }
   );
 
+  const basicAuth = webConfig.basicAuthUsers.size > 0 ? new BasicAuthVerifier(webConfig.basicAuthUsers) : undefined;
   const app = createApp({
     registry: metrics.registry,
     ledger,
     metrics,
     logger,
     isReady: () => poller.ready,
-    dataStreamerToken: config.dataStreamerToken,
-    basicAuthUsers: webConfig.basicAuthUsers,
+    routes: ownCredentialRoutes({ dataStreamer: config.dataStreamerToken, gateway: config.gateway?.token }),
+    basicAuth,
+    headers: webConfig.headers,
+    gateway: gateway?.handler,
     version: VERSION,
+    now,
   });
 
   let server: Server | undefined;
@@ -144,26 +186,33 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     metrics,
     start: () =>
       new Promise((resolve, reject) => {
-        server = webConfig.tls
-          ? createHttpsServer(
-              { cert: webConfig.tls.cert, key: webConfig.tls.key, minVersion: webConfig.tls.minVersion },
-              app
-            )
-          : createHttpServer(app);
-        server.once('error', reject);
+        const tls = webConfig.tls;
+        if (tls) {
+          server = createHttpsServer(httpsServerOptions(tls), app);
+          enforceClientCertificates(server, tls);
+        } else {
+          server = createHttpServer(app);
+        }
+        server.once('error', (err: NodeJS.ErrnoException) => {
+          journal.close();
+          reject(listenError(config, err));
+        });
         server.listen(config.listen.port, config.listen.host || undefined, () => {
           const address = server!.address() as AddressInfo;
           logger.info('listening', {
             address: address.address,
             port: address.port,
             tls: !!webConfig.tls,
-            basic_auth: Object.keys(webConfig.basicAuthUsers).length > 0,
+            client_auth: webConfig.tls?.clientAuth ?? 'NoClientCert',
+            basic_auth: webConfig.basicAuthUsers.size > 0,
+            gateway: !!gateway,
           });
           poller.start();
           resolve(address);
         });
       }),
     stop: async () => {
+      gateway?.close();
       await poller.stop();
       try {
         // Everything committed is durable already; this only folds the journal into the base.
@@ -175,7 +224,23 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
       }
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections?.();
+      await basicAuth?.close();
       journal.close();
     },
   };
+}
+
+/** A listen failure in one line that says what to do (a busy port is the usual one). */
+function listenError(config: ExporterConfig, err: NodeJS.ErrnoException): ListenError {
+  const { host, port } = config.listen;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const why =
+    err.code === 'EADDRINUSE'
+      ? 'the port is in use (stop what holds it, or choose another'
+      : err.code === 'EADDRNOTAVAIL'
+        ? 'no interface has that address (choose another'
+        : err.code === 'EACCES'
+          ? 'no permission for that port (choose one above 1023'
+          : `${err.code ?? err.message} (check`;
+  return new ListenError(`cannot listen on ${where}: ${why} with ${settingName('listen')})`, err);
 }

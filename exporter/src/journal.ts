@@ -1,6 +1,6 @@
 /**
  * The state on disk: a base snapshot plus an append-only journal of deltas, so that committing a page
- * costs O(page), not O(state). Formats in state.ts.
+ * costs O(page), not O(state). Their text in stateFormat.ts; the state and applyDelta in state.ts.
  *
  * - Commit point: a delta is written to the journal and fdatasync'ed before the ledger applies it in
  *   memory and publishes it to /metrics. A delta whose write or sync fails is cut off the journal again
@@ -20,21 +20,10 @@
  */
 import { closeSync, constants, fdatasyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  ExporterState,
-  JournalRecord,
-  StateDelta,
-  StateError,
-  applyDelta,
-  fromReplayState,
-  fsyncDir,
-  parseRecord,
-  parseState,
-  serializeRecord,
-  serializeState,
-  toReplayState,
-  writeAtomic,
-} from './state';
+import { fsyncDir, removeTemp, writeAtomic } from './durableFile';
+import { StateError } from './errors';
+import { ExporterState, StateDelta, applyDelta, fromReplayState, toReplayState } from './state';
+import { JournalRecord, parseState, readRecord, serializeRecord, serializeState } from './stateFormat';
 
 /** Points of an append or a compaction, in order, where tests simulate a crash or inject a failure. */
 export type JournalStep =
@@ -56,6 +45,8 @@ export interface OpenedState {
   replayed: number;
   /** Bytes of a torn last journal line dropped (a crash during an append that was never published). */
   tornBytes: number;
+  /** Whether a temp file of a compaction cut short by a crash was found and removed. */
+  removedTemp: boolean;
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 4 * 1024 * 1024;
@@ -91,13 +82,13 @@ export function scanJournal(buf: Buffer, path: string): JournalScan {
     line++;
     const nl = buf.indexOf(10, pos);
     // An unterminated line is torn even if it parses: the newline is part of the write that was synced.
-    const record = nl === -1 ? undefined : parseRecord(buf.toString('utf8', pos, nl));
-    if (!record) {
+    const record = nl === -1 ? 'unterminated' : readRecord(buf.toString('utf8', pos, nl));
+    if (typeof record === 'string') {
       if (nl === -1 || nl + 1 === buf.length) {
         break;
       }
       throw new StateError(
-        `state journal ${path} is corrupt at line ${line} (byte ${pos}), before its last line: restore it, or move it and the state file away to start counting afresh`
+        `state journal ${path} is corrupt at line ${line} (byte ${pos}), before its last line (${record}): restore it, or move it and the state file away to start counting afresh`
       );
     }
     const previous = records[records.length - 1];
@@ -127,26 +118,78 @@ function openJournalFd(path: string): number {
   return fd;
 }
 
-/**
- * Loads the state (base + journal replay) or, on the very first start, writes `initial()` as the base;
- * opens the journal for appending (cutting off a torn last line).
- */
-export function openState(path: string, initial: () => ExporterState, options: JournalOptions = {}): OpenedState {
+/** The state files as they are on disk, read and replayed without changing them. */
+export interface StoredState {
+  /** Base + journal; undefined when there is no state file yet (the very first start). */
+  state?: ExporterState;
+  /** The sequence number of the last delta in the base or the journal. */
+  seq: number;
+  baseBytes: number;
+  /** Journal deltas replayed on top of the base. */
+  replayed: number;
+  /** Bytes of the journal's valid lines; bytes past them are a torn last line. */
+  goodLength: number;
+  /** Bytes of journal lines at or below the base's seq (left by a compaction cut short). */
+  staleBytes: number;
+  journalBytes: number;
+}
+
+/** Reads the base and replays the journal on it, changing no file (a start, and `--config.check`). */
+export function readState(path: string): StoredState {
   const jpath = journalPathOf(path);
   const baseText = readIfExists(path, 'state file');
   const journalBuf = readIfExists(jpath, 'state journal') ?? Buffer.alloc(0);
-  let state: ExporterState;
-  let seq = 0;
-  let baseBytes: number;
-  let replayed = 0;
-  let goodLength = 0;
-  let staleBytes = 0;
   if (!baseText) {
     if (journalBuf.length > 0) {
       throw new StateError(
         `state journal ${jpath} exists but the state file ${path} does not: restore the state file, or move the journal away to start counting afresh`
       );
     }
+    return { seq: 0, baseBytes: 0, replayed: 0, goodLength: 0, staleBytes: 0, journalBytes: 0 };
+  }
+  const base = parseState(baseText.toString('utf8'), path);
+  const scan = scanJournal(journalBuf, jpath);
+  const first = scan.records[0];
+  if (first && first.seq > base.seq + 1) {
+    throw new StateError(
+      `state journal ${jpath} starts at delta ${first.seq} but the state file ${path} includes deltas up to ${base.seq} only: deltas are missing; restore the files, or move both away to start counting afresh`
+    );
+  }
+  const replay = toReplayState(base.state);
+  let replayed = 0;
+  let staleBytes = scan.goodLength;
+  scan.records.forEach((record, i) => {
+    if (record.seq > base.seq) {
+      if (replayed === 0) {
+        staleBytes = scan.offsets[i];
+      }
+      applyDelta(replay, record.delta);
+      replayed++;
+    }
+  });
+  return {
+    state: fromReplayState(replay),
+    seq: Math.max(base.seq, scan.records[scan.records.length - 1]?.seq ?? 0),
+    baseBytes: baseText.length,
+    replayed,
+    goodLength: scan.goodLength,
+    staleBytes,
+    journalBytes: journalBuf.length,
+  };
+}
+
+/**
+ * Loads the state (base + journal replay) or, on the very first start, writes `initial()` as the base;
+ * opens the journal for appending (cutting off a torn last line).
+ */
+export function openState(path: string, initial: () => ExporterState, options: JournalOptions = {}): OpenedState {
+  const jpath = journalPathOf(path);
+  const stored = readState(path);
+  // A compaction's temp file is never read (the rename publishes it): one left by a crash is garbage.
+  const removedTemp = removeTemp(path);
+  let state = stored.state;
+  let baseBytes = stored.baseBytes;
+  if (!state) {
     state = initial();
     const text = serializeState(state, 0);
     try {
@@ -155,37 +198,12 @@ export function openState(path: string, initial: () => ExporterState, options: J
       throw new StateError(`cannot write state file ${path}: ${(err as Error).message}`);
     }
     baseBytes = text.length;
-  } else {
-    const base = parseState(baseText.toString('utf8'), path);
-    seq = base.seq;
-    baseBytes = baseText.length;
-    const scan = scanJournal(journalBuf, jpath);
-    goodLength = scan.goodLength;
-    staleBytes = goodLength;
-    const first = scan.records[0];
-    if (first && first.seq > seq + 1) {
-      throw new StateError(
-        `state journal ${jpath} starts at delta ${first.seq} but the state file ${path} includes deltas up to ${seq} only: deltas are missing; restore the files, or move both away to start counting afresh`
-      );
-    }
-    const replay = toReplayState(base.state);
-    scan.records.forEach((record, i) => {
-      if (record.seq > seq) {
-        if (replayed === 0) {
-          staleBytes = scan.offsets[i];
-        }
-        applyDelta(replay, record.delta);
-        replayed++;
-      }
-    });
-    seq = Math.max(seq, scan.records[scan.records.length - 1]?.seq ?? 0);
-    state = fromReplayState(replay);
   }
   let fd: number;
   try {
     fd = openJournalFd(jpath);
-    if (journalBuf.length > goodLength) {
-      ftruncateSync(fd, goodLength);
+    if (stored.journalBytes > stored.goodLength) {
+      ftruncateSync(fd, stored.goodLength);
       fdatasyncSync(fd);
     }
   } catch (err) {
@@ -194,10 +212,17 @@ export function openState(path: string, initial: () => ExporterState, options: J
   const journal = new StateJournal(
     path,
     fd,
-    { seq, size: goodLength, sizeAtCompaction: staleBytes, baseBytes },
+    { seq: stored.seq, size: stored.goodLength, sizeAtCompaction: stored.staleBytes, baseBytes },
     options
   );
-  return { state, journal, loaded: !!baseText, replayed, tornBytes: journalBuf.length - goodLength };
+  return {
+    state,
+    journal,
+    loaded: stored.state !== undefined,
+    replayed: stored.replayed,
+    tornBytes: stored.journalBytes - stored.goodLength,
+    removedTemp,
+  };
 }
 
 export class StateJournal {

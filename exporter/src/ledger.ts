@@ -9,7 +9,7 @@
  */
 import { EmnifyEvent, EventTypeNames } from '@emnify-events/client';
 import { CountDelta, Counts } from './counts';
-import { eventLabels } from './labels';
+import { EventLabeler, keyValues } from './labels';
 import { ExporterState, ReplayState, StateDelta, applyDelta, fromReplayState, toReplayState } from './state';
 
 export type EventOrigin = 'poll' | 'push';
@@ -56,12 +56,17 @@ export class Ledger {
   /** The committed state, changed only by `commit` (the same `applyDelta` a restart replays with). */
   private readonly state: ReplayState;
   readonly typeNames = new EventTypeNames();
+  /** Label values of an event, bounded in number for types the lookup lacks (labels.ts). */
+  private readonly labeler: EventLabeler;
 
   constructor(
     state: ExporterState,
     private readonly options: LedgerOptions
   ) {
     this.state = toReplayState(state);
+    this.labeler = new EventLabeler(this.typeNames, () =>
+      [...this.state.counts.events.keys()].map((key) => keyValues(key)[0])
+    );
   }
 
   get watermark(): number {
@@ -120,7 +125,7 @@ export class Ledger {
         result.late++;
       }
       fresh.set(event.id, event.time);
-      const labels = eventLabels(event, this.typeNames);
+      const labels = this.labeler.labels(event);
       delta.addEvent([labels.event_type, labels.event_severity, labels.event_source, labels.country, labels.operator]);
       if (event.volume) {
         delta.addVolume(['rx', labels.country, labels.operator], event.volume.rx);

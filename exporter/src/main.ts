@@ -1,37 +1,57 @@
 #!/usr/bin/env node
-/** `npm run exporter`: flags and environment → configuration → exporter. */
-import { ConfigError, describeConfig, loadConfig, usage } from './config';
-import { VERSION, createExporter } from './exporter';
+/** `npm run exporter`: command line and environment → configuration → exporter; errors → one line and an exit code. */
+import { ExporterConfig, configFrom, describeConfig, parseCommandLine, usage } from './config';
+import { checkPaths } from './configCheck';
+import { createExporter } from './exporter';
+import { fatalReport } from './fatal';
+import { readState } from './journal';
 import { createLogger } from './logger';
+import { VERSION } from './version';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.argv.slice(2), process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`emnify-events-exporter: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+const PROGRAM = 'emnify-events-exporter';
+const print = (text: string) => process.stdout.write(text + '\n');
+
+/** Secrets to blank out of a bug's stack trace, once the configuration is known. */
+let secrets: Array<string | undefined> = [];
+
+/** `--config.check`: what the state files hold, read without changing them. */
+function describeState(config: ExporterConfig): Record<string, unknown> {
+  const stored = readState(config.stateFile);
+  if (!stored.state) {
+    return { file: config.stateFile, exists: false };
   }
-  if (config.help) {
-    process.stdout.write(usage() + '\n');
+  return {
+    file: config.stateFile,
+    exists: true,
+    watermark: new Date(stored.state.watermark).toISOString(),
+    rememberedIds: stored.state.ids.length,
+    journalDeltas: stored.replayed,
+    tornJournalBytes: stored.journalBytes - stored.goodLength,
+  };
+}
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const command = parseCommandLine(argv);
+  if (command.mode === 'help') {
+    print(usage());
     return;
   }
-  const logger = createLogger(config.logLevel, [config.applicationToken, config.dataStreamerToken]);
-  if (config.checkOnly) {
-    logger.info('configuration is valid', { config: describeConfig(config) });
+  if (command.mode === 'version') {
+    print(`${PROGRAM} version ${VERSION} (node ${process.version})`);
     return;
   }
-  logger.info('starting emnify-events-exporter', { version: VERSION, config: describeConfig(config) });
-  let exporter;
-  try {
-    exporter = createExporter(config, { logger });
-  } catch (err) {
-    process.stderr.write(`emnify-events-exporter: ${(err as Error).message}\n`);
-    process.exit(2);
+  const config = configFrom(command.flags, env);
+  secrets = [config.applicationToken, config.dataStreamerToken, config.gateway?.token];
+  checkPaths(config);
+  if (command.mode === 'check') {
+    const state = describeState(config);
+    print(`${PROGRAM}: the configuration is valid`);
+    print(JSON.stringify({ config: describeConfig(config), state }, null, 2));
+    return;
   }
+  const logger = createLogger(config.logLevel, secrets);
+  logger.info(`starting ${PROGRAM}`, { version: VERSION, config: describeConfig(config) });
+  const exporter = createExporter(config, { logger });
   await exporter.start();
   let stopping = false;
   const stop = (signal: string) => {
@@ -52,7 +72,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((err: Error) => {
-  process.stderr.write(`emnify-events-exporter: ${err.message}\n`);
-  process.exit(1);
+main(process.argv.slice(2), process.env).catch((err: unknown) => {
+  const { exitCode, text } = fatalReport(PROGRAM, err, secrets);
+  process.stderr.write(text);
+  process.exit(exitCode);
 });

@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RawEvent } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
-import { loadConfig } from '../src/config';
-import { Exporter, createExporter } from '../src/exporter';
-import { silentLogger } from '../src/logger';
+import { Exporter } from '../src/exporter';
 import { parseSamples } from './metricsText';
+import { exporterOn } from './helpers';
 
 describe('exporter HTTP surface', () => {
   let sim: RunningSimulator;
@@ -34,26 +33,11 @@ describe('exporter HTTP surface', () => {
   });
 
   const make = (name: string, extra: string[] = [], env: Record<string, string> = {}): Exporter =>
-    createExporter(
-      loadConfig(
-        [
-          '--emnify.url',
-          sim.url,
-          '--state.file',
-          join(dir, `${name}.json`),
-          '--web.listen-address',
-          '127.0.0.1:0',
-          '--poll.settle',
-          '0s',
-          ...extra,
-        ],
-        {
-          EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
-          ...env,
-        }
-      ),
-      { logger: silentLogger, now: () => now, client: { rateLimiter: null } }
-    );
+    exporterOn(sim, join(dir, `${name}.json`), {
+      now: () => now,
+      args: ['--web.listen-address', '127.0.0.1:0', '--poll.settle', '0s', ...extra],
+      env,
+    });
 
   it('serves the landing page, health, and readiness once the type lookup is loaded', async () => {
     const exporter = make('surface');
@@ -126,6 +110,7 @@ describe('exporter HTTP surface', () => {
         outsideWindow: 0,
         filtered: 0,
         invalid: 0,
+        rejected: {},
       });
       const bulk = await push([...fresh, { id: 'x' }]);
       expect(await bulk.json()).toEqual({
@@ -135,6 +120,7 @@ describe('exporter HTTP surface', () => {
         outsideWindow: 0,
         filtered: 0,
         invalid: 1,
+        rejected: { EVENT_ID_INVALID: 1 },
       });
       expect(total()).toBe(405);
       // The poll now reads the same 5 events: nothing is counted twice.
@@ -145,7 +131,9 @@ describe('exporter HTTP surface', () => {
       ).toBe(400);
       const metrics = await exporter.metrics.registry.metrics();
       expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="accepted"} 2');
+      expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="unauthorized"} 1');
       expect(metrics).toContain('emnify_exporter_datastreamer_requests_total{outcome="rejected"} 1');
+      expect(metrics).toContain('emnify_exporter_events_rejected_total{origin="push",reason="EVENT_ID_INVALID"} 1');
       expect(metrics).not.toContain('ds-secret-789');
     } finally {
       server.close();

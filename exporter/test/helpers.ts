@@ -1,24 +1,61 @@
-/** Helpers for the exporter's tests: compare counters with the simulator's ground truth. */
+/**
+ * Helpers for the exporter's tests: the simulator's ground truth and the exporter's `/metrics` (read
+ * over HTTP) as the same records, so that one can be compared with the other. The type names come from
+ * the simulator's own catalogue, not from the exporter's lookup.
+ */
+import type { AddressInfo } from 'node:net';
 import {
   EVENT_SEVERITY_NAMES,
   EVENT_SOURCE_NAMES,
+  EmnifyClientOptions,
   EventSeverity,
   EventSource,
-  EventTypeNames,
 } from '@emnify-events/client';
-import type { GroundTruth } from '@emnify-events/simulator';
-import { Counts } from '../src/counts';
-import { labelKey } from '../src/labels';
+import { EVENT_TYPE_CATALOGUE, GroundTruth, RunningSimulator } from '@emnify-events/simulator';
+import type { Express } from 'express';
+import { loadConfig } from '../src/config';
+import { Exporter, createExporter } from '../src/exporter';
+import { Logger, silentLogger } from '../src/logger';
+import { parseSamples } from './metricsText';
 
-/** The ground truth as the exporter's count maps would hold it. */
-export function truthAsCounts(
-  truth: GroundTruth,
-  types: EventTypeNames
-): { events: Record<string, number>; volume: Record<string, number> } {
+export interface ExporterOnOptions {
+  /** The exporter's clock (default Date.now). */
+  now?: () => number;
+  /** More flags (`--poll.settle`, `--web.config.file`, ...). */
+  args?: string[];
+  /** More environment variables (`EXPORTER_DATASTREAMER_TOKEN`, ...). */
+  env?: Record<string, string>;
+  /** Overrides of the API client's options; pacing is off unless given. */
+  client?: Partial<EmnifyClientOptions>;
+  logger?: Logger;
+}
+
+/** An exporter reading the simulator `sim`, keeping its state in `stateFile` (not started). */
+export function exporterOn(sim: RunningSimulator, stateFile: string, options: ExporterOnOptions = {}): Exporter {
+  return createExporter(
+    loadConfig(['--emnify.url', sim.url, '--state.file', stateFile, ...(options.args ?? [])], {
+      EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
+      ...options.env,
+    }),
+    { logger: options.logger ?? silentLogger, now: options.now, client: { rateLimiter: null, ...options.client } }
+  );
+}
+
+export interface CountRecords {
+  /** JSON of [event_type, event_severity, event_source, country, operator] → events. */
+  events: Record<string, number>;
+  /** JSON of [direction, country, operator] → bytes. */
+  volume: Record<string, number>;
+}
+
+const TYPE_NAMES = new Map(EVENT_TYPE_CATALOGUE.map((t) => [t.id, t.description]));
+
+/** The ground truth as label value tuples of the exporter's counters. */
+export function truthAsCounts(truth: GroundTruth): CountRecords {
   const events: Record<string, number> = {};
   for (const l of truth.byLabels) {
-    const key = labelKey([
-      types.nameOf(l.typeId, `type ${l.typeId}`),
+    const key = JSON.stringify([
+      TYPE_NAMES.get(l.typeId) ?? `type ${l.typeId}`,
       EVENT_SEVERITY_NAMES[l.severityId as EventSeverity],
       EVENT_SOURCE_NAMES[l.sourceId as EventSource],
       l.countryIso,
@@ -29,16 +66,41 @@ export function truthAsCounts(
   const volume: Record<string, number> = {};
   for (const v of truth.volumeBytes) {
     if (v.rx > 0) {
-      volume[labelKey(['rx', v.countryIso, v.operator])] = v.rx;
+      volume[JSON.stringify(['rx', v.countryIso, v.operator])] = v.rx;
     }
     if (v.tx > 0) {
-      volume[labelKey(['tx', v.countryIso, v.operator])] = v.tx;
+      volume[JSON.stringify(['tx', v.countryIso, v.operator])] = v.tx;
     }
   }
   return { events, volume };
 }
 
-export function countsAsRecords(counts: Counts): { events: Record<string, number>; volume: Record<string, number> } {
-  const nonZero = (m: Map<string, number>) => Object.fromEntries([...m.entries()].filter(([, v]) => v > 0));
-  return { events: nonZero(counts.events), volume: nonZero(counts.volume) };
+/** The non-zero series of `emnify_events_total` and `emnify_data_volume_bytes_total` in a scrape. */
+export function countsFromMetrics(text: string): CountRecords {
+  const records = (name: string, labels: string[]) =>
+    Object.fromEntries(
+      parseSamples(text, name)
+        .filter((s) => s.value > 0)
+        .map((s) => [JSON.stringify(labels.map((l) => s.labels[l])), s.value])
+    );
+  return {
+    events: records('emnify_events_total', ['event_type', 'event_severity', 'event_source', 'country', 'operator']),
+    volume: records('emnify_data_volume_bytes_total', ['direction', 'country', 'operator']),
+  };
+}
+
+/** GET /metrics of an exporter's app over HTTP, on a loopback port of its own (the poller is not started). */
+export async function scrape(app: Express): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+    if (res.status !== 200) {
+      throw new Error(`/metrics answered ${res.status}`);
+    }
+    return await res.text();
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
 }

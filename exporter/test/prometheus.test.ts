@@ -11,6 +11,7 @@ import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { loadConfig } from '../src/config';
 import { Exporter, createExporter } from '../src/exporter';
 import { silentLogger } from '../src/logger';
+import { makeCertificates } from './certificates';
 import { freePort } from '../../test/support/freePort';
 
 const EXAMPLES = resolve(__dirname, '../examples');
@@ -195,27 +196,9 @@ describe('web config: basic auth and TLS', () => {
   });
 
   it('serves HTTPS with the configured certificate', async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-      ],
-      { stdio: 'ignore' }
-    );
+    makeCertificates(dir);
     const { exporter, port } = await start(
-      `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS12\n`
+      `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  min_version: TLS12\n`
     );
     try {
       const https = await import('node:https');

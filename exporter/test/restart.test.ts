@@ -2,17 +2,15 @@
  * The built exporter as a process: SIGKILL at random moments during a catch-up and restarts must
  * neither lose nor repeat an event, and counters continue from their values; SIGTERM exits 0.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { EventTypeNames } from '@emnify-events/client';
-import { EVENT_TYPE_CATALOGUE, RunningSimulator, startSimulator } from '@emnify-events/simulator';
-import { labelKey } from '../src/labels';
-import { truthAsCounts } from './helpers';
+import { join } from 'node:path';
+import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { ROOT, buildNodePackages } from './build';
+import { countsFromMetrics, truthAsCounts } from './helpers';
 import { parseSamples } from './metricsText';
 
-const ROOT = resolve(__dirname, '../..');
 const MAIN = join(ROOT, 'exporter/dist/main.js');
 
 interface Running {
@@ -76,9 +74,7 @@ describe('exporter process: SIGKILL and restart', () => {
   let dir: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'exporter')], {
-      stdio: 'inherit',
-    });
+    buildNodePackages();
     sim = await startSimulator({ port: 0, seed: 33, historyMs: 50 * 60_000, historyEvents: 8000, eventsPerSecond: 0 });
     dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-kill-'));
   }, 120_000);
@@ -119,14 +115,8 @@ describe('exporter process: SIGKILL and restart', () => {
       }
       await sleep(250);
     }
-    const expected = truthAsCounts(sim.truth(), new EventTypeNames([...EVENT_TYPE_CATALOGUE])).events;
-    const actual: Record<string, number> = {};
-    for (const s of parseSamples(text, 'emnify_events_total')) {
-      if (s.value > 0) {
-        const l = s.labels;
-        actual[labelKey([l.event_type, l.event_severity, l.event_source, l.country, l.operator])] = s.value;
-      }
-    }
+    const expected = truthAsCounts(sim.truth()).events;
+    const actual = countsFromMetrics(text).events;
     expect(actual).toEqual(expected);
     expect(Object.values(actual).reduce((a, b) => a + b, 0)).toBe(8000 + 125);
 

@@ -1,31 +1,58 @@
 /**
- * The client's Transport over Grafana's data source proxy. The two plugin.json routes do the
- * privileged work server-side: `emnify-auth` POSTs the stored application token to /authenticate
- * (the browser sends no body), `emnify-api` carries GET calls. The browser only ever holds the JWT.
+ * The client's Transport over Grafana's data source proxy (direct mode: the routes of routes.ts do the
+ * privileged work server-side: `emnify-auth` POSTs the stored application token to /authenticate, the
+ * browser sends no body; the other routes carry GET calls). The browser only ever holds the JWT.
+ *
+ * What real Grafana does to answers, and how this transport gives the client emnify's answer back:
+ * - The proxy turns an upstream 401 into `400 Bad Request` with the plain-text body
+ *   `Authentication to data source failed` and none of the upstream headers (grafana/grafana
+ *   pkg/api/pluginproxy/ds_proxy.go, HandleRequest's modifyResponse). Exactly that answer becomes a 401
+ *   again here, so the client re-authenticates when the JWT expired or was refused, and recognises a
+ *   rejected application token (with its cool-down before emnify's lock-out). emnify's own body is lost:
+ *   a refused token and a locked account (`TooManyRequests`) look the same, and both get the cool-down.
+ * - backend_srv wraps a text error body: `data` becomes `{ message, error: statusText, response }`
+ *   (public/app/core/services/backend_srv.ts, processRequestError); the raw text is `response`.
+ * - A FetchError carries no response headers, so a 429's `Retry-After` never arrives: the client's own
+ *   backoff paces the retry instead (successful answers keep their headers, paging included).
+ * - The proxy answers 502 (upstream unreachable, or no route), 504 (its data proxy timeout, 30 s by
+ *   default) with an empty body; these reach the client as they are.
  */
 import { EmnifyError, HttpRequest, HttpResponse, Transport, headersToRecord } from '@emnify-events/client';
 import { BackendSrv, FetchError, FetchResponse } from '@grafana/runtime';
+import { apiUrlProblem } from './apiUrl';
+import { proxyPath } from './routes';
 
-export const AUTH_ROUTE = 'emnify-auth';
-export const API_ROUTE = 'emnify-api';
+/** The body of the proxy's answer to an upstream 401 (ds_proxy.go, modifyResponse). */
+export const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
 
 function isFetchError(err: unknown): err is FetchError {
   return typeof err === 'object' && err !== null && 'status' in err && typeof (err as FetchError).status === 'number';
 }
 
-function bodyText(data: unknown): string {
-  return typeof data === 'string' ? data : data === undefined || data === null ? '' : JSON.stringify(data);
+/** The body text of an answer: raw text, or the text backend_srv wrapped into `{ message, error, response }`. */
+export function answerText(data: unknown): string {
+  if (typeof data === 'string') {
+    return data;
+  }
+  if (data === undefined || data === null) {
+    return '';
+  }
+  const wrapped = (data as { response?: unknown }).response;
+  return typeof wrapped === 'string' ? wrapped : JSON.stringify(data);
+}
+
+/** An error answer of the proxy as the client must see it: Grafana's 400 for an upstream 401 is a 401 again. */
+export function fromProxyError(status: number, data: unknown): HttpResponse {
+  const body = answerText(data);
+  if (status === 400 && body === GRAFANA_AUTH_FAILED) {
+    return { status: 401, headers: {}, body: '' };
+  }
+  return { status, headers: {}, body };
 }
 
 /** The proxy URL of a client request. */
 export function proxyUrl(instanceUrl: string, request: HttpRequest): string {
-  if (request.kind === 'authenticate') {
-    return `${instanceUrl}/${AUTH_ROUTE}`;
-  }
-  if (!request.path.startsWith('/api/v1/')) {
-    throw new EmnifyError('EMNIFY_BAD_REQUEST', `Refusing to request "${request.path}": not an emnify API path.`);
-  }
-  return `${instanceUrl}/${API_ROUTE}${request.path.slice('/api/v1'.length)}`;
+  return `${instanceUrl}/${proxyPath(request)}`;
 }
 
 export function proxyTransport(instanceUrl: string, backend: () => BackendSrv): Transport {
@@ -49,10 +76,10 @@ export function proxyTransport(instanceUrl: string, backend: () => BackendSrv): 
         })
         .subscribe({
           next: (res: FetchResponse<string>) =>
-            resolve({ status: res.status, headers: headersToRecord(res.headers), body: bodyText(res.data) }),
+            resolve({ status: res.status, headers: headersToRecord(res.headers), body: answerText(res.data) }),
           error: (err: unknown) => {
             if (isFetchError(err) && err.status >= 100) {
-              resolve({ status: err.status, headers: {}, body: bodyText(err.data) });
+              resolve(fromProxyError(err.status, err.data));
               return;
             }
             reject(
@@ -72,4 +99,18 @@ export function proxyTransport(instanceUrl: string, backend: () => BackendSrv): 
         reject(new EmnifyError('EMNIFY_ABORTED', `Request to ${request.path} was cancelled.`, { path: request.path }));
       });
     });
+}
+
+/** A transport that refuses every request with `message` (a setting that cannot work; nothing is sent). */
+function refusingTransport(message: string): Transport {
+  return (request) => Promise.reject(new EmnifyError('EMNIFY_BAD_REQUEST', message, { path: request.path }));
+}
+
+/** The transport of a data source instance: over the proxy, unless its settings cannot work. */
+export function dataSourceTransport(
+  settings: { url?: string; jsonData: { apiUrl?: unknown } },
+  backend: () => BackendSrv
+): Transport {
+  const problem = apiUrlProblem(settings.jsonData.apiUrl);
+  return problem ? refusingTransport(problem) : proxyTransport(settings.url ?? '', backend);
 }

@@ -1,4 +1,4 @@
-import React, { ChangeEvent } from 'react';
+import React, { ChangeEvent, useState } from 'react';
 import { InlineField, Input, SecretInput } from '@grafana/ui';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import {
@@ -9,12 +9,20 @@ import {
   EmnifySecureJsonData,
 } from '../types';
 import { selectors } from '../selectors';
+import { apiUrlProblem, normaliseApiUrl } from '../api/apiUrl';
 
 type Props = DataSourcePluginOptionsEditorProps<EmnifyDataSourceOptions, EmnifySecureJsonData>;
 
-/** API URL, the application token (write-only: stored encrypted, never shown again), paging limits. */
+/**
+ * API URL, the application token (write-only: stored encrypted, never shown again), paging limits. The
+ * API URL is stored normalised (trimmed, no trailing slash: Grafana's proxy would request `//api/v1`)
+ * once the field loses focus; empty means the default, which the plugin.json routes fill in.
+ */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields, secureJsonData } = options;
+  // The URL's problem shows once the field is left, not while a URL is being typed.
+  const [editingUrl, setEditingUrl] = useState(false);
+  const urlProblem = editingUrl ? undefined : apiUrlProblem(jsonData.apiUrl);
   const setJson = (patch: Partial<EmnifyDataSourceOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
   const setNumber = (key: 'pageSize' | 'maxPages') => (e: ChangeEvent<HTMLInputElement>) => {
@@ -23,13 +31,28 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   };
   return (
     <>
-      <InlineField label="API URL" labelWidth={28} tooltip="The emnify API base URL." interactive>
+      <InlineField
+        label="API URL"
+        labelWidth={28}
+        tooltip={`The emnify API base URL; empty means ${DEFAULT_API_URL}.`}
+        interactive
+        invalid={!!urlProblem}
+        error={urlProblem}
+      >
         <Input
           data-testid={selectors.config.apiUrl}
           width={40}
           value={jsonData.apiUrl ?? ''}
           placeholder={DEFAULT_API_URL}
           onChange={(e: ChangeEvent<HTMLInputElement>) => setJson({ apiUrl: e.target.value })}
+          onFocus={() => setEditingUrl(true)}
+          onBlur={(e: React.FocusEvent<HTMLInputElement>) => {
+            setEditingUrl(false);
+            const normalised = normaliseApiUrl(e.target.value);
+            if (normalised !== (jsonData.apiUrl ?? '')) {
+              setJson({ apiUrl: normalised === '' ? undefined : normalised });
+            }
+          }}
         />
       </InlineField>
       <InlineField

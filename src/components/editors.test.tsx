@@ -1,8 +1,9 @@
 import React from 'react';
-import { act, render, screen, fireEvent, waitFor } from '@testing-library/react';
+import { act, render, screen, fireEvent, waitFor, within } from '@testing-library/react';
+import { EmnifyError } from '@emnify-events/client';
 import { DataSourceSettings } from '@grafana/data';
 import { ConfigEditor } from './ConfigEditor';
-import { QueryEditor, validateQuery } from './QueryEditor';
+import { QueryEditor } from './QueryEditor';
 import { VariableQueryEditor } from './VariableQueryEditor';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
 import userEvent from '@testing-library/user-event';
@@ -71,6 +72,31 @@ describe('ConfigEditor', () => {
     expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { maxPages: 5 } }));
   });
 
+  it('stores the API URL without trailing slashes when the field is left, and says what is wrong with one', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(
+      <ConfigEditor
+        options={configOptions({ jsonData: { apiUrl: ' https://cdn.emnify.net/ ' } })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    const input = screen.getByTestId(selectors.config.apiUrl);
+    // A stored URL that cannot work says why (one saved by an older version, or provisioned).
+    expect(screen.getByText(/starts or ends with a space/)).toBeInTheDocument();
+    fireEvent.focus(input);
+    fireEvent.blur(input);
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { apiUrl: 'https://cdn.emnify.net' } })
+    );
+    // Emptied: unset, so the routes use the default URL.
+    rerender(
+      <ConfigEditor options={configOptions({ jsonData: { apiUrl: '  ' } })} onOptionsChange={onOptionsChange} />
+    );
+    fireEvent.focus(input);
+    fireEvent.blur(input);
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { apiUrl: undefined } }));
+  });
+
   it('shows a configured token as configured, never its value, and can reset it', () => {
     const onOptionsChange = jest.fn();
     render(
@@ -91,55 +117,119 @@ describe('ConfigEditor', () => {
 });
 
 describe('QueryEditor', () => {
-  const datasource = {
-    getEventTypes: jest.fn().mockResolvedValue([
-      { id: 3, description: 'Create PDP Context' },
-      { id: 5, description: 'Delete PDP Context' },
-    ]),
-  } as unknown as DataSource;
+  const lookup = () => [
+    { id: 3, description: 'Create PDP Context' },
+    { id: 5, description: 'Delete PDP Context' },
+  ];
+  const datasourceWith = (getEventTypes: () => Promise<unknown>) => ({ getEventTypes }) as unknown as DataSource;
+  const datasource = datasourceWith(() => Promise.resolve(lookup()));
 
-  const renderEditor = async (query: Partial<EmnifyQuery>) => {
+  const editor = (ds: DataSource, query: Partial<EmnifyQuery>, onChange = jest.fn(), onRunQuery = jest.fn()) => (
+    <QueryEditor
+      datasource={ds}
+      query={Object.freeze({ refId: 'A', format: 'logs', ...query }) as EmnifyQuery}
+      onChange={onChange}
+      onRunQuery={onRunQuery}
+    />
+  );
+  const renderEditor = async (query: Partial<EmnifyQuery>, ds = datasource) => {
     const onChange = jest.fn();
     const onRunQuery = jest.fn();
-    render(
-      <QueryEditor
-        datasource={datasource}
-        query={Object.freeze({ refId: 'A', format: 'logs', ...query }) as EmnifyQuery}
-        onChange={onChange}
-        onRunQuery={onRunQuery}
-      />
-    );
+    const view = render(editor(ds, query, onChange, onRunQuery));
     // Let the event type lookup settle.
     await act(() => Promise.resolve());
-    return { onChange, onRunQuery };
+    return { onChange, onRunQuery, view };
   };
+  const field = (key: string) => screen.queryByTestId(selectors.query.field(key));
+  const moreFilters = () => within(screen.getByTestId(selectors.query.moreFilters));
 
   it('loads event types from the lookup into the multi-select', async () => {
     await renderEditor({ eventTypes: ['3'] });
     await waitFor(() => expect(screen.getByText('Create PDP Context')).toBeInTheDocument());
   });
 
-  it('changes a text filter without running, and runs on blur when valid', async () => {
+  it('shows the common filters, and the others only behind "More filters"', async () => {
+    const MORE_FILTERS = [
+      'alert',
+      'rat',
+      'description',
+      'tags',
+      'imsi',
+      'imei',
+      'ipAddress',
+      'organisation',
+      'user',
+      'scope',
+    ];
+    await renderEditor({});
+    for (const key of ['eventTypes', 'severity', 'source', 'country', 'network', 'endpoint', 'iccid']) {
+      expect(field(key)).toBeInTheDocument();
+    }
+    const toggle = moreFilters().getByRole('button', { name: 'More filters' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    for (const key of MORE_FILTERS) {
+      expect(field(key)).not.toBeInTheDocument();
+    }
+    fireEvent.click(toggle);
+    expect(moreFilters().getByRole('button', { name: 'More filters' })).toHaveAttribute('aria-expanded', 'true');
+    for (const key of MORE_FILTERS) {
+      expect(field(key)).toBeInTheDocument();
+    }
+  });
+
+  it('says in the title of "More filters" how many of its filters are set, and opens when some are', async () => {
+    const { view, onChange } = await renderEditor({
+      imei: '3577620833012201',
+      scope: 'sim',
+      scopeId: '7',
+      severity: '2',
+    });
+    expect(screen.getByTestId(selectors.query.moreFilters)).toHaveAttribute('data-set', '2');
+    expect(moreFilters().getByRole('button', { name: 'More filters (2 set)' })).toHaveAttribute(
+      'aria-expanded',
+      'true'
+    );
+    fireEvent.change(field('user')!, { target: { value: 'jane' } });
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ user: 'jane', imei: '3577620833012201' }));
+    view.rerender(editor(datasource, onChange.mock.calls[0][0]));
+    expect(moreFilters().getByRole('button', { name: 'More filters (3 set)' })).toBeInTheDocument();
+    fireEvent.click(moreFilters().getByRole('button', { name: 'More filters (3 set)' }));
+    // Collapsed, it still says that it narrows the query.
+    expect(moreFilters().getByRole('button', { name: 'More filters (3 set)' })).toHaveAttribute(
+      'aria-expanded',
+      'false'
+    );
+    expect(field('user')).not.toBeInTheDocument();
+  });
+
+  it('changes a text filter without running, and runs on blur', async () => {
     const { onChange, onRunQuery } = await renderEditor({});
-    fireEvent.change(screen.getByTestId(selectors.query.text('endpoint')), { target: { value: 'truck-0042' } });
+    fireEvent.change(field('endpoint')!, { target: { value: 'truck-0042' } });
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ endpoint: 'truck-0042' }));
     expect(onRunQuery).not.toHaveBeenCalled();
-    fireEvent.blur(screen.getByTestId(selectors.query.text('endpoint')));
+    fireEvent.blur(field('endpoint')!);
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('shows invalid input and does not run it', async () => {
+  it('shows invalid input, and still runs it so the panel shows the error instead of stale results', async () => {
     const { onRunQuery } = await renderEditor({ imei: '35776208330122AB' });
     expect(screen.getByTestId(selectors.query.error)).toHaveTextContent(
       'Invalid filter "imei": "35776208330122AB" is not an IMEI (expected up to 16 digits, nothing else)'
     );
-    fireEvent.blur(screen.getByTestId(selectors.query.text('imei')));
-    expect(onRunQuery).not.toHaveBeenCalled();
+    fireEvent.blur(field('imei')!);
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('sets severity from its list and runs the query', async () => {
+  it('says the API takes at most 6 event types', async () => {
+    await renderEditor({ eventTypes: ['1', '2', '3', '4', '5', '6', '7'] });
+    expect(screen.getByTestId(selectors.query.error)).toHaveTextContent(
+      'Invalid filter "type": 7 values given; the emnify API accepts at most 6 per field'
+    );
+  });
+
+  it('sets severity from its list (the client’s names) and runs the query', async () => {
     const { onChange, onRunQuery } = await renderEditor({});
-    const input = screen.getByTestId(selectors.query.severity);
+    const input = field('severity')!;
     expect(input).toHaveValue('Any');
     await userEvent.click(input);
     await userEvent.click(await screen.findByRole('option', { name: 'WARN' }));
@@ -147,32 +237,74 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
+  it('stores RAT choices as `a|b` text, as saved queries hold them', async () => {
+    const { onChange } = await renderEditor({ rat: '6' });
+    await userEvent.click(field('rat')!);
+    await userEvent.click(await screen.findByRole('option', { name: /^GERAN \(2G\)/ }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ rat: '6|2' }));
+  });
+
   it('takes a $variable as an event type (custom value)', async () => {
     const { onChange } = await renderEditor({});
-    const input = screen.getByTestId(selectors.query.eventTypes);
+    const input = field('eventTypes')!;
     await userEvent.click(input);
     await userEvent.type(input, '$type');
     await userEvent.click(await screen.findByRole('option', { name: /\$type/ }));
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ eventTypes: ['$type'] }));
   });
 
-  it('says the API takes at most 6 event types', async () => {
-    await renderEditor({ eventTypes: ['1', '2', '3', '4', '5', '6', '7'] });
-    expect(screen.getByTestId(selectors.query.limitHint)).toHaveTextContent(
-      'The emnify API filters at most 6 event types per query.'
+  it('shows a failed type lookup as a message of its own that wraps, not as a one-line field error', async () => {
+    const failing = datasourceWith(() =>
+      Promise.reject(new EmnifyError('EMNIFY_AUTH_REJECTED', 'emnify rejected the application token (401).'))
     );
+    const { view } = await renderEditor({}, failing);
+    const alert = screen.getByTestId(selectors.query.typesError);
+    expect(alert).toHaveTextContent(
+      'Event types could not be loaded' +
+        'emnify rejected the application token (401). Type ids and $variables still work.'
+    );
+    // The one alert is that block, which wraps its text; the event types field carries no error of its own.
+    expect(screen.getAllByRole('alert')).toEqual([alert]);
+    // A new data source instance (settings saved again) whose lookup works: the old error goes away.
+    view.rerender(
+      editor(
+        datasourceWith(() => Promise.resolve(lookup())),
+        {}
+      )
+    );
+    await act(() => Promise.resolve());
+    expect(screen.queryByTestId(selectors.query.typesError)).not.toBeInTheDocument();
   });
 
-  it('validates after variables only: $vars are accepted as they are', () => {
-    expect(
-      validateQuery({ refId: 'A', format: 'logs', imei: '$imei', eventTypes: ['$type'], country: '$country' })
-    ).toBeUndefined();
-    expect(validateQuery({ refId: 'A', format: 'logs', scope: 'endpoint', scopeId: 'abc' })).toBe(
-      'Invalid endpoint id "abc": expected the numeric endpoint id.'
+  it('shows nothing of a previous data source instance while the new one’s lookup runs', async () => {
+    const failing = datasourceWith(() => Promise.reject(new Error('offline')));
+    const { view } = await renderEditor({}, failing);
+    expect(screen.getByTestId(selectors.query.typesError)).toHaveTextContent('offline');
+    view.rerender(
+      editor(
+        datasourceWith(() => new Promise(() => undefined)),
+        {}
+      )
     );
-    expect(validateQuery({ refId: 'A', format: 'logs', country: 'a|b|c|d|e|f|g' })).toBe(
-      'Invalid filter "country": 7 values given; the emnify API accepts at most 6 per field'
+    await act(() => Promise.resolve());
+    expect(screen.queryByTestId(selectors.query.typesError)).not.toBeInTheDocument();
+  });
+
+  it('drops the types of a previous data source instance when the new one’s lookup fails', async () => {
+    const { view } = await renderEditor({});
+    await userEvent.click(field('eventTypes')!);
+    expect(await screen.findByRole('option', { name: /Create PDP Context/ })).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    view.rerender(
+      editor(
+        datasourceWith(() => Promise.reject(new Error('offline'))),
+        {}
+      )
     );
+    await act(() => Promise.resolve());
+    expect(screen.getByTestId(selectors.query.typesError)).toHaveTextContent('offline');
+    await userEvent.click(field('eventTypes')!);
+    expect(screen.queryByRole('option', { name: /Create PDP Context/ })).not.toBeInTheDocument();
   });
 });
 
@@ -204,8 +336,8 @@ describe('AnnotationQueryEditor', () => {
     );
     await act(() => Promise.resolve());
     expect(screen.queryByTestId(selectors.query.format)).not.toBeInTheDocument();
-    expect(screen.getByTestId(selectors.query.severity)).toHaveValue('CRITICAL');
-    fireEvent.change(screen.getByTestId(selectors.query.text('country')), { target: { value: 'Germany' } });
+    expect(screen.getByTestId(selectors.query.field('severity'))).toHaveValue('CRITICAL');
+    fireEvent.change(screen.getByTestId(selectors.query.field('country')), { target: { value: 'Germany' } });
     expect(onChange).toHaveBeenLastCalledWith({
       refId: 'Anno',
       format: 'annotations',

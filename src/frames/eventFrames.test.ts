@@ -102,11 +102,11 @@ describe('event frames', () => {
       'Description',
       'Endpoint',
       'ICCID',
-      'IMSI',
       'Operator',
       'Country',
       'Alert',
       'ID',
+      'IMSI',
     ]);
     expect(valuesOf(frame)).toEqual({
       Time: { type: FieldType.time, values: [T, T + 90_000, T + 150_000] },
@@ -121,6 +121,24 @@ describe('event frames', () => {
       Country: { type: FieldType.string, values: ['DE', '', ''] },
       Alert: { type: FieldType.boolean, values: [true, false, false] },
       ID: { type: FieldType.string, values: ['351732524384257', '351732524384300', '351732524384999'] },
+    });
+  });
+
+  it('table: lays columns out for Grafana’s table panel, ids at their full width, varying text wrapped', () => {
+    const frame = tableFrame(events, types, 'B');
+    expect(Object.fromEntries(frame.fields.map((f) => [f.name, f.config.custom]))).toEqual({
+      Time: { width: 160 },
+      Severity: { width: 84 },
+      Type: { minWidth: 96, wrapText: true },
+      Source: { width: 84, wrapText: true },
+      Description: { minWidth: 176, wrapText: true },
+      Endpoint: { minWidth: 90, wrapText: true },
+      ICCID: { width: 184 },
+      Operator: { minWidth: 80, wrapText: true },
+      Country: { width: 72 },
+      Alert: { width: 56 },
+      ID: { width: 148 },
+      IMSI: { width: 148 },
     });
   });
 

@@ -67,24 +67,32 @@ function logLabels(e: EmnifyEvent, types: EventTypeNames): Record<string, string
   return labels;
 }
 
-const TABLE_COLUMNS: ReadonlyArray<[string, FieldType]> = [
-  ['Time', FieldType.time],
-  ['Severity', FieldType.string],
-  ['Type', FieldType.string],
-  ['Source', FieldType.string],
-  ['Description', FieldType.string],
-  ['Endpoint', FieldType.string],
-  ['ICCID', FieldType.string],
-  ['IMSI', FieldType.string],
-  ['Operator', FieldType.string],
-  ['Country', FieldType.string],
-  ['Alert', FieldType.boolean],
-  ['ID', FieldType.string],
+/**
+ * The table's columns and how Grafana's table panel lays them out (TableNG reads `custom.width`,
+ * `custom.minWidth` and `custom.wrapText` from the frame's field config; a panel's own overrides win).
+ * Ids and codes get exactly the width of their digits (Inter 14 px, 6 px padding each side); text that
+ * varies (type, source, description, endpoint, operator) wraps and shares the rest. Everything up to ID
+ * fits a full-width panel on a 1280 px screen (1230 px); IMSI, needed least, comes last.
+ */
+type Column = [name: string, type: FieldType, custom: { width?: number; minWidth?: number; wrapText?: boolean }];
+const TABLE_COLUMNS: readonly Column[] = [
+  ['Time', FieldType.time, { width: 160 }],
+  ['Severity', FieldType.string, { width: 84 }],
+  ['Type', FieldType.string, { minWidth: 96, wrapText: true }],
+  ['Source', FieldType.string, { width: 84, wrapText: true }],
+  ['Description', FieldType.string, { minWidth: 176, wrapText: true }],
+  ['Endpoint', FieldType.string, { minWidth: 90, wrapText: true }],
+  ['ICCID', FieldType.string, { width: 184 }],
+  ['Operator', FieldType.string, { minWidth: 80, wrapText: true }],
+  ['Country', FieldType.string, { width: 72 }],
+  ['Alert', FieldType.boolean, { width: 56 }],
+  ['ID', FieldType.string, { width: 148 }],
+  ['IMSI', FieldType.string, { width: 148 }],
 ];
 
 export function tableFrame(events: EmnifyEvent[], types: EventTypeNames, refId: string): DataFrame {
   const n = events.length;
-  const [time, severity, type, source, description, endpoint, iccid, imsi, operator, country, alert, id] =
+  const [time, severity, type, source, description, endpoint, iccid, operator, country, alert, id, imsi] =
     TABLE_COLUMNS.map(() => new Array<unknown>(n));
   for (let i = 0; i < n; i++) {
     const e = events[i];
@@ -101,12 +109,17 @@ export function tableFrame(events: EmnifyEvent[], types: EventTypeNames, refId: 
     alert[i] = e.alert;
     id[i] = String(e.id);
   }
-  const values = [time, severity, type, source, description, endpoint, iccid, imsi, operator, country, alert, id];
+  const values = [time, severity, type, source, description, endpoint, iccid, operator, country, alert, id, imsi];
   return createDataFrame({
     refId,
     name: 'emnify events',
     meta: { preferredVisualisationType: 'table' },
-    fields: TABLE_COLUMNS.map(([name, fieldType], k) => ({ name, type: fieldType, values: values[k] })),
+    fields: TABLE_COLUMNS.map(([name, fieldType, custom], k) => ({
+      name,
+      type: fieldType,
+      values: values[k],
+      config: { custom },
+    })),
   });
 }
 

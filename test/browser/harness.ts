@@ -1,22 +1,27 @@
 /**
  * The browser tests' stand-in for a Grafana server: it serves a host page that loads the built
  * dist/module.js as Grafana does (AMD, externals from the host), stores the data source settings
- * (secure fields server-side only, as Grafana does), and answers /api/datasources/proxy/... by
- * applying dist/plugin.json's routes against the simulator with the proxy code the Jest tests use.
+ * (secure fields server-side only, as Grafana does: pkg/api/datasources.go keeps secureJsonData and
+ * answers secureJsonFields), serves the provisioned dashboards, and answers
+ * /api/datasources/proxy/uid/<uid>/... with the data source proxy stand-in the Jest tests use
+ * (test/grafana/proxy.ts: dist/plugin.json's routes, Grafana's header, query and answer rules).
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { Plugin, build } from 'esbuild';
-import { ProxyResponse, pluginRoutes, proxyRequest } from '../grafana/proxy';
+import { ProxyAnswer, pluginRoutes, proxyRequest } from '../grafana/proxy';
+import { PROXY_PREFIX } from '../grafana/grafanaServer';
 
 const ROOT = resolve(__dirname, '../..');
 export const DIST = join(ROOT, 'dist');
 export const PLUGIN_ID = 'emnify-events-datasource';
-export const DS_UID = 'emnify';
+/** The uid provisioning gives the data source (provisioning/datasources), which the dashboards name. */
+export const DS_UID = 'emnify-events';
 const SETTINGS_PATH = `/api/datasources/uid/${DS_UID}`;
 const PROXY_PATH = `/api/datasources/proxy/uid/${DS_UID}`;
+const DASHBOARDS = join(ROOT, 'dashboards');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -64,6 +69,48 @@ const webpackDefaultInterop: Plugin = {
 };
 
 /**
+ * Webpack, Grafana's bundler, lets an ES module import a name its dependency does not export (the value is
+ * undefined); esbuild refuses. @grafana/plugin-compat probes for APIs of newer Grafana versions with
+ * `typeof x === 'function'`, and @grafana/scenes imports react-router 6's `Routes` for SceneApp, which the
+ * host never renders (the package.json override pins scenes' react-router-dom peer to the 5.3.4 that
+ * @grafana/ui 12.4.10 ships). Their imports of these modules go through a module that re-exports the real
+ * one (one instance, as in Grafana) and adds the missing names as undefined.
+ */
+const MISSING_EXPORTS: Record<string, string[]> = {
+  'react-router-dom': ['Routes'],
+  '@grafana/runtime': [
+    'getDataSourceInstance',
+    'getDataSourceInstanceList',
+    'getDataSourceInstanceSettings',
+    'getDefaultDataSourceInstanceListItem',
+    'registerRuntimeDataSourceInstance',
+    'useDataSourceInstance',
+    'useDefaultDataSourceInstanceListItem',
+  ],
+};
+MISSING_EXPORTS['@grafana/runtime/unstable'] = MISSING_EXPORTS['@grafana/runtime'];
+const webpackMissingExports: Plugin = {
+  name: 'webpack-missing-exports',
+  setup(b) {
+    const filter = new RegExp(
+      `^(${Object.keys(MISSING_EXPORTS)
+        .map((m) => m.replace(/[/]/g, '\\/'))
+        .join('|')})$`
+    );
+    b.onResolve({ filter }, (args) =>
+      /node_modules\/@grafana\/(scenes|plugin-compat)\//.test(args.importer)
+        ? { path: args.path, namespace: 'missing-exports' }
+        : undefined
+    );
+    b.onLoad({ filter: /.*/, namespace: 'missing-exports' }, (args) => ({
+      contents: `export * from '${args.path}';\n${MISSING_EXPORTS[args.path].map((n) => `export const ${n} = undefined;`).join('\n')}\n`,
+      resolveDir: ROOT,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Bundles the host (React, @grafana/*, rxjs and the page's UI) into `outdir`: minified production React,
  * as Grafana serves it; HOST_DEBUG=1 builds it readable with React's development warnings instead.
  */
@@ -78,7 +125,7 @@ export async function buildHost(outdir: string): Promise<void> {
     target: 'es2020',
     minify: !debug,
     logLevel: 'error',
-    plugins: [webpackDefaultInterop],
+    plugins: [webpackDefaultInterop, webpackMissingExports],
     loader: { '.svg': 'text', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.png': 'file' },
     define: { 'process.env.NODE_ENV': debug ? '"development"' : '"production"', global: 'window' },
   });
@@ -139,7 +186,7 @@ function page(range: { from: number; to: number }, withCss: boolean): string {
   // bundle would register as AMD modules instead of CommonJS ones.
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>emnify events plugin: browser test host</title>${css}</head>
-<body class="theme-dark"><div id="root"></div>
+<body class="theme-dark" style="margin: 0"><div id="root"></div>
 <script src="/host/host.js"></script>
 <script src="/host/require.js"></script>
 <script>
@@ -234,6 +281,11 @@ export async function startHarness(): Promise<Harness> {
       );
     } else if (path.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
       serveFile(res, DIST, path.slice(`/public/plugins/${PLUGIN_ID}/`.length));
+    } else if (path === '/dashboards/') {
+      // The provisioned dashboards, as Grafana's file provisioning loads them (provisioning/dashboards).
+      send(res, 200, JSON.stringify(readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json'))));
+    } else if (path.startsWith('/dashboards/')) {
+      serveFile(res, DASHBOARDS, path.slice('/dashboards/'.length));
     } else if (path === SETTINGS_PATH && req.method === 'GET') {
       send(res, 200, JSON.stringify(settings));
     } else if (path === SETTINGS_PATH && req.method === 'PUT') {
@@ -263,7 +315,7 @@ export async function startHarness(): Promise<Harness> {
         200,
         JSON.stringify({ datasource: settings, id: settings.id, message: 'Datasource updated', name: settings.name })
       );
-    } else if (path.startsWith(`${PROXY_PATH}/`)) {
+    } else if (PROXY_PREFIX.test(path) && path.startsWith(PROXY_PATH)) {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
         if (typeof v === 'string') {
@@ -271,20 +323,29 @@ export async function startHarness(): Promise<Harness> {
         }
       }
       const body = await readBody(req);
-      const routePath = path.slice(PROXY_PATH.length + 1) + url.search;
-      const answer: ProxyResponse = await proxyRequest(
+      // The proxy path as Grafana takes it: the escaped path after the prefix (pkg/api/datasourceproxy).
+      const routePath = (req.url ?? '').split('?')[0].replace(PROXY_PREFIX, '') + url.search;
+      // The browser closing the request before the answer: Grafana's 499.
+      const closed = new AbortController();
+      res.on('close', () => !res.writableFinished && closed.abort());
+      const answer: ProxyAnswer = await proxyRequest(
         routes,
         { jsonData: settings.jsonData, secureJsonData },
-        { path: routePath, method: req.method ?? 'GET', headers, body: body || undefined }
+        {
+          path: routePath,
+          method: req.method ?? 'GET',
+          headers,
+          body: body || undefined,
+          remoteAddr: req.socket.remoteAddress,
+          signal: closed.signal,
+        }
       );
       proxied.push({ method: req.method ?? 'GET', path: routePath, status: answer.status });
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(answer.headers)) {
-        if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'set-cookie'].includes(k)) {
-          out[k] = v;
-        }
+      if (answer.status === 499) {
+        res.destroy();
+        return;
       }
-      send(res, answer.status, answer.body, out);
+      send(res, answer.status, answer.body, answer.headers);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }

@@ -8,14 +8,19 @@ import { join, resolve } from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
 import { EmnifyClient, EmnifyEvent, EventFilter, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
-import { DIST, Harness, startHarness } from './harness';
-import { hostIds } from './host/ids';
+import { DIST, DS_UID, Harness, startHarness } from './harness';
+import { DashboardResult, hostIds } from './host/ids';
 import { selectors } from '../../src/selectors';
+import { SavedDashboard, SavedTarget, pluginPanels } from '../grafana/dashboardModel';
+import { dashboards } from '../support/dashboards';
+import { expectedFilter } from '../support/panelModel';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '../../artifacts/screenshots');
 const HOUR = 3_600_000;
 const BAD_TOKEN = 'not-a-valid-application-token';
+/** A common laptop screen: the whole page, the table included, must fit its width. */
+const VIEWPORT = 1280;
 
 const id = (testId: string) => `[data-testid="${testId}"]`;
 
@@ -90,7 +95,7 @@ describe('the built plugin in Chromium', () => {
         '--no-first-run',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page = await browser.newPage({ viewport: { width: VIEWPORT, height: 900 } });
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push({ text: m.text(), url: m.location().url }));
     page.on('pageerror', (e) => consoleErrors.push({ text: `uncaught: ${e.message}`, url: '' }));
@@ -142,11 +147,11 @@ describe('the built plugin in Chromium', () => {
   it('filters by event types from the dropdown, severity and a text filter, and shows the expected rows', async () => {
     const [create, remove] = await typeIds('Create PDP Context', 'Delete PDP Context');
     // The dropdown is filled from the simulator's /api/v1/event/type.
-    await pick(hostIds.query, selectors.query.eventTypes, ['Create PDP Context', 'Delete PDP Context'], 'PDP');
+    await pick(hostIds.query, selectors.query.field('eventTypes'), ['Create PDP Context', 'Delete PDP Context'], 'PDP');
     await shot('query-event-types');
     await page.keyboard.press('Escape');
-    await pick(hostIds.query, selectors.query.severity, ['INFO']);
-    await page.locator(`${id(hostIds.query)} ${id(selectors.query.text('country'))}`).fill('Germany');
+    await pick(hostIds.query, selectors.query.field('severity'), ['INFO']);
+    await page.locator(`${id(hostIds.query)} ${id(selectors.query.field('country'))}`).fill('Germany');
     await format('Table');
     await runQuery();
     const want = await expected({ type: [create, remove], severity: 0, country: 'Germany' });
@@ -172,22 +177,67 @@ describe('the built plugin in Chromium', () => {
     ]) {
       await expect(table.getByRole('columnheader', { name: header, exact: true }).count()).resolves.toBe(1);
     }
-    // The first row shows its event as the API has it (id in the last column).
-    const cells = await table.getByRole('row').nth(1).getByRole('cell').allInnerTexts();
-    const event = want.find((e) => String(e.id) === cells[cells.length - 1])!;
+    // The first row shows its event as the API has it (ID, then IMSI, in the last columns).
+    const cells = await table.getByRole('row').nth(1).getByRole('gridcell').allInnerTexts();
+    const event = want.find((e) => String(e.id) === cells[10])!;
     expect(event).toBeDefined();
-    expect(cells.slice(1, 10)).toEqual([
+    expect(cells.slice(1, 9)).toEqual([
       'INFO',
       event.typeDescription,
       'Network',
       event.description,
       event.endpoint?.name ?? '',
       event.sim?.iccid ?? '',
-      event.imsi?.imsi ?? '',
       event.network!.operatorName,
       'DE',
     ]);
+    expect(cells[11]).toBe(event.imsi?.imsi ?? '');
+    // It fits the screen: no page scrolls sideways, and ID, Operator, Country and Alert are on it.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT);
+    for (const header of ['Operator', 'Country', 'Alert', 'ID']) {
+      const box = (await table.getByRole('columnheader', { name: header, exact: true }).boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(VIEWPORT);
+    }
+    // No cell of the first rows cuts its text off: ids at full width, long descriptions wrapped.
+    const clipped = await table.getByRole('row').evaluateAll((rows) =>
+      rows.slice(1, 8).flatMap((row) =>
+        Array.from(row.querySelectorAll('[role="gridcell"]'))
+          .slice(0, 11)
+          .flatMap((cell) => {
+            const text = document.createRange();
+            text.selectNodeContents(cell);
+            const inner = text.getBoundingClientRect();
+            const outer = cell.getBoundingClientRect();
+            const fits =
+              inner.left >= outer.left && inner.right <= outer.right + 0.5 && inner.bottom <= outer.bottom + 0.5;
+            return fits ? [] : [cell.textContent ?? ''];
+          })
+      )
+    );
+    expect(clipped).toEqual([]);
+    const longest = want.slice(0, 7).reduce((a, e) => (e.description.length > a.length ? e.description : a), '');
+    expect(longest.length).toBeGreaterThan(40); // a description that must wrap to be read whole
     await shot('query-table');
+  });
+
+  it('shows an invalid filter from "More filters" in the editor and the panel, with no stale rows', async () => {
+    const query = page.locator(id(hostIds.query));
+    const more = query.locator(id(selectors.query.moreFilters));
+    await more.getByRole('button', { name: 'More filters' }).click();
+    await query.locator(id(selectors.query.field('imei'))).fill('3577620833012AB');
+    const message = 'Invalid filter "imei": "3577620833012AB" is not an IMEI (expected up to 16 digits, nothing else)';
+    expect(await query.locator(id(selectors.query.error)).innerText()).toContain(message);
+    await runQuery();
+    expect(await page.locator(id(hostIds.resultError)).innerText()).toBe(message);
+    expect(await page.locator(id(hostIds.resultRows)).count()).toBe(0);
+    expect(await more.getByRole('button', { name: 'More filters (1 set)' }).count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT);
+    await shot('query-invalid-filter');
+    await query.locator(id(selectors.query.field('imei'))).fill('');
+    await more.getByRole('button', { name: 'More filters' }).click();
+    await runQuery();
+    expect(await page.locator(id(hostIds.resultError)).count()).toBe(0);
+    expect(Number(await page.locator(id(hostIds.resultRows)).getAttribute('data-rows'))).toBeGreaterThan(20);
   });
 
   it('switches to counts over time and shows one series per type with the expected totals', async () => {
@@ -231,6 +281,48 @@ describe('the built plugin in Chromium', () => {
     await shot('variable-countries');
   });
 
+  it('runs every plugin panel and annotation of every provisioned dashboard on its defaults', async () => {
+    await page.locator(id(hostIds.runDashboards)).click();
+    const done = page.locator(id(hostIds.dashboardsDone));
+    await done.waitFor({ timeout: 60_000 });
+    const results = (
+      await page
+        .locator(id(hostIds.dashboardResult))
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-result')))
+    ).map((r) => JSON.parse(r!) as DashboardResult);
+    // Every plugin panel and annotation of every dashboard, each with the events the simulator has for
+    // what it asks on the defaults ("All" and empty text boxes are no filter).
+    const expectedRows: Array<{ dashboard: string; kind: string; title: string; target: SavedTarget }> =
+      dashboards.flatMap(({ json }) => {
+        const saved = json as unknown as SavedDashboard;
+        return [
+          ...pluginPanels(saved, 'emnify-events-datasource').map((p) => ({
+            dashboard: saved.uid,
+            kind: 'panel',
+            title: p.title,
+            target: p.targets![0],
+          })),
+          ...(saved.annotations?.list ?? [])
+            .filter((a) => a.datasource?.type === 'emnify-events-datasource')
+            .map((a) => ({ dashboard: saved.uid, kind: 'annotation', title: a.name, target: a.target! })),
+        ];
+      });
+    expect(results.map((r) => [r.dashboard, r.kind, r.title])).toEqual(
+      expectedRows.map((r) => [r.dashboard, r.kind, r.title])
+    );
+    expect(results.length).toBe(8);
+    for (const [i, result] of results.entries()) {
+      const want = await reference.listEvents({
+        filter: { ...expectedFilter(expectedRows[i].target, {}), from: result.from, until: result.to },
+        perPage: 1000,
+      });
+      expect(result).toEqual({ ...result, state: 'Done', error: undefined, events: want.events.length });
+    }
+    expect(results.find((r) => r.title === 'Events')!.events).toBe(6000);
+    await page.locator(id(hostIds.dashboards)).scrollIntoViewIfNeeded();
+    await shot('dashboards-defaults');
+  });
+
   it('says when the page cap cut results off, and how to change it', async () => {
     await page.locator(id(selectors.config.pageSize)).fill('10');
     await page.locator(id(selectors.config.maxPages)).fill('2');
@@ -245,8 +337,8 @@ describe('the built plugin in Chromium', () => {
       `Showing the newest 20 of ${total} events: the data source reads at most 2 page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`
     );
     // Newest first: the rows kept are the latest events, the cap left out the oldest.
-    const cells = await page.locator(id(hostIds.results)).getByRole('row').nth(1).getByRole('cell').allInnerTexts();
-    expect(cells[cells.length - 1]).toBe(String(Math.max(...all.map((e) => e.id))));
+    const cells = await page.locator(id(hostIds.results)).getByRole('row').nth(1).getByRole('gridcell').allInnerTexts();
+    expect(cells[10]).toBe(String(Math.max(...all.map((e) => e.id)))); // the ID column
     await shot('page-cap-notice');
   });
 
@@ -257,17 +349,24 @@ describe('the built plugin in Chromium', () => {
       'Bad application token: emnify rejected it. Paste a valid, unrevoked application token (emnify Portal → Integrations → Application Tokens) and save again. Three failed attempts lock authentication for 5 minutes.'
     );
     expect(harness.stored().secureJsonData).toEqual({ applicationToken: BAD_TOKEN });
+    // The new instance's event type lookup fails too: the editor says so in a block that wraps, and
+    // nothing pushes the page wider than the screen.
+    const typesError = page.locator(`${id(hostIds.query)} ${id(selectors.query.typesError)}`);
+    await typesError.waitFor();
+    expect(await typesError.innerText()).toContain('Event types could not be loaded');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT);
     expect(harness.answers.filter((a) => a.includes(BAD_TOKEN) || a.includes(sim.applicationToken))).toEqual([]);
     await shot('health-bad-token');
   });
 
-  it('left nothing in the console but the one refused authentication', () => {
-    // Chrome logs every non-2xx answer as a console error; the only one expected is emnify's 401 to the bad token.
-    const authPath = '/api/datasources/proxy/uid/emnify/emnify-auth';
-    expect(failedResponses).toEqual([{ status: 401, url: authPath }]);
+  it('left nothing in the console but the one refused authentication (Grafana’s 400 for emnify’s 401)', () => {
+    // Chrome logs every non-2xx answer as a console error; the only one expected is the proxy's answer to
+    // the bad token: emnify said 401, Grafana's data source proxy turns that into a 400.
+    const authPath = `/api/datasources/proxy/uid/${DS_UID}/emnify-auth`;
+    expect(failedResponses).toEqual([{ status: 400, url: authPath }]);
     expect(consoleErrors).toEqual([
       {
-        text: 'Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+        text: 'Failed to load resource: the server responded with a status of 400 (Bad Request)',
         url: expect.stringContaining(authPath),
       },
     ]);

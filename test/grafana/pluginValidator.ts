@@ -17,11 +17,25 @@
  * Not covered (they need the network, a signing key or tools we do not run): archive name and layout,
  * signature and MANIFEST.txt, whether the org exists or the plugin is published, broken or unsafe links,
  * circular dependencies on published plugins, Go checks, vulnerability and virus scans, LLM review.
+ *
+ * Libraries do what they can: the schema rules are ajv's (pluginSchema.ts), versions and ranges
+ * semver's, calendar dates ajv-formats'. The rest is written here, each part saying why: what these
+ * checks look for is Grafana's catalog policy (which licenses, which tracking hosts, which files), not a
+ * format a library parses.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import semver from 'semver';
 import { validatePluginJson } from './pluginSchema';
+
+/** YYYY-MM-DD naming a day that exists (ajv-formats' `date`: month lengths and leap years). */
+const isCalendarDate = (() => {
+  const ajv = new Ajv();
+  addFormats(ajv, ['date']);
+  return ajv.compile<string>({ type: 'string', format: 'date' });
+})();
 
 export interface Findings {
   errors: string[];
@@ -57,6 +71,11 @@ const EXTENSION_KIND: Record<string, ImageKind> = {
   '.svg': 'SVG',
 };
 
+/**
+ * The kind of image a file holds, by its magic number (SVG: text with an <svg element). Written here
+ * because it is four signatures: an image library would decode the whole file to answer which of four
+ * types it is.
+ */
 function imageKind(bytes: Buffer): ImageKind | undefined {
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
     return 'PNG';
@@ -125,6 +144,12 @@ const SVG_FORBIDDEN_ELEMENTS = [
   'handler',
 ];
 
+/**
+ * What makes an SVG unsafe in Grafana's catalog: active elements, event handlers, `javascript:` and
+ * external references. Scans the raw text, not a parsed tree, on purpose: an SVG that a browser renders
+ * but a strict XML parser rejects would otherwise pass unread, and a match inside a comment still
+ * deserves a look.
+ */
 function svgProblems(svg: string): string[] {
   const problems: string[] = [];
   for (const element of SVG_FORBIDDEN_ELEMENTS) {
@@ -179,6 +204,10 @@ const ANGULAR_MARKERS = [
 const MAP_IGNORED_PREFIXES = ['external ', 'webpack/', './node_modules/', '../node_modules'];
 const MAP_IGNORED_EXTENSIONS = ['.css', '.scss', '.sass', '.less', '.svg', '.json'];
 
+/**
+ * The source map next to module.js, and whether its sources are the tree's. JSON.parse is enough: only
+ * `version`, `sources` and `sourcesContent` are read, never the mappings a source-map library decodes.
+ */
 function checkSourceMap(dist: string, sourceRoot: string, pluginId: string, errors: string[]): void {
   const module = readFileSync(join(dist, 'module.js'), 'utf8');
   for (const m of module.matchAll(/^\/\/# sourceMappingURL=(\S+)\s*$/gm)) {
@@ -280,7 +309,8 @@ function checkDocuments(dist: string, errors: string[], warnings: string[]): voi
   }
 }
 
-// SPDX id → phrases that all appear in that license's text.
+// SPDX id → phrases that all appear in that license's text. Written here: SPDX tools on npm parse license
+// expressions ("MIT OR Apache-2.0"), not license files, and the list is Grafana's policy.
 const LICENSES: Array<[string, string[]]> = [
   ['AGPL-3.0', ['GNU AFFERO GENERAL PUBLIC LICENSE', 'Version 3']],
   ['LGPL-3.0', ['GNU LESSER GENERAL PUBLIC LICENSE', 'Version 3']],
@@ -350,12 +380,8 @@ function checkMetadata(meta: Json, dist: string, pkg: Json | undefined, errors: 
     }
   }
   const updated = asString(info.updated);
-  if (updated !== undefined) {
-    const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(updated);
-    const date = day ? new Date(Date.UTC(+day[1], +day[2] - 1, +day[3])) : undefined;
-    if (!day || !date || date.toISOString().slice(0, 10) !== updated) {
-      fieldError(`info.updated: "${updated}" is not a calendar date (YYYY-MM-DD)`);
-    }
+  if (updated !== undefined && !isCalendarDate(updated)) {
+    fieldError(`info.updated: "${updated}" is not a calendar date (YYYY-MM-DD)`);
   }
   if (!asString(info.description)?.trim()) {
     fieldWarning('info.description: empty (the plugin catalog searches it)');

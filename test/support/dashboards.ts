@@ -34,6 +34,8 @@ export interface Variable {
   name: string;
   type: string;
   query?: unknown;
+  includeAll?: boolean;
+  allValue?: string;
   current?: { value: unknown };
 }
 

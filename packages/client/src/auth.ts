@@ -7,6 +7,7 @@
 import { EmnifyError, httpError, parseApiErrorBody } from './errors';
 import { jwtExpiry, jwtLifetime } from './jwt';
 import { RequesterDeps, sendWithRetry } from './requester';
+import { clampTimerMs } from './timers';
 import { HttpResponse } from './transport';
 
 export const AUTHENTICATE_PATH = '/api/v1/authenticate';
@@ -14,9 +15,20 @@ export const AUTHENTICATE_PATH = '/api/v1/authenticate';
 export interface TokenManagerOptions {
   /** The application token; omit when a proxy adds the credentials (the Grafana plugin's route). */
   applicationToken?: string;
-  /** How long a rejection is remembered before trying again; default 5 minutes (the lockout time). */
+  /**
+   * A bearer token sent as it is, never obtained from /authenticate nor refreshed (the exporter's events
+   * gateway takes its own token). With it, `applicationToken` is not used.
+   */
+  staticBearer?: string;
+  /**
+   * How long a rejection is remembered before trying again; default 5 minutes (the lockout time). Clamped
+   * to 0 … MAX_TIMER_MS like every delay of the client (NaN is refused: it would disable the cooldown).
+   */
   rejectionCooldownMs?: number;
 }
+
+/** The default rejection cooldown: emnify's lockout after 3 failed authentications (../shared/emnify-api.md §1.1). */
+export const AUTH_REJECTION_COOLDOWN_MS = 5 * 60_000;
 
 export class TokenManager {
   private token?: string;
@@ -24,19 +36,30 @@ export class TokenManager {
   private lifetime?: number;
   private inflight?: Promise<string>;
   private rejection?: { error: EmnifyError; until: number };
+  private readonly cooldownMs: number;
 
   constructor(
     private readonly deps: RequesterDeps,
     private readonly options: TokenManagerOptions
-  ) {}
+  ) {
+    this.cooldownMs = clampTimerMs(options.rejectionCooldownMs ?? AUTH_REJECTION_COOLDOWN_MS);
+  }
 
   /** Strings that must never appear in an error or log line. */
   secrets(): Array<string | undefined> {
-    return [this.options.applicationToken, this.token];
+    return [this.options.applicationToken, this.options.staticBearer, this.token];
   }
 
-  /** A valid JWT: cached while more than a safety margin from `exp`, else a fresh one. */
+  /** Whether the bearer is a static one (no authentication, nothing to refresh after a 401). */
+  get isStatic(): boolean {
+    return this.options.staticBearer !== undefined;
+  }
+
+  /** A valid JWT (cached while more than a safety margin from `exp`, else a fresh one), or the static bearer. */
   async getToken(signal?: AbortSignal): Promise<string> {
+    if (this.options.staticBearer !== undefined) {
+      return this.options.staticBearer;
+    }
     if (this.token && !this.isExpiring()) {
       return this.token;
     }
@@ -128,7 +151,7 @@ export class TokenManager {
           : `emnify rejected the application token (${response.status}). Check that it is correct, not revoked and not expired; create a new one in the emnify Portal if needed. Note: 3 failed attempts lock authentication for 5 minutes.`,
         { status: response.status, apiErrorToken: body?.error_token, path: AUTHENTICATE_PATH }
       );
-      this.rejection = { error, until: this.deps.now() + (this.options.rejectionCooldownMs ?? 5 * 60_000) };
+      this.rejection = { error, until: this.deps.now() + this.cooldownMs };
       this.deps.observer.onAuthenticate?.({ outcome: locked ? 'locked' : 'rejected' });
       throw error;
     }

@@ -5,11 +5,11 @@
  */
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { EmnifyClient, EmnifyClientOptions } from './client';
-import { EmnifyError } from './errors';
 import { EventFilter } from './filter';
 import { EmnifyEvent } from './model';
 import { ClientObserver } from './requester';
 import { Transport, fetchTransport } from './transport';
+import { errorOf } from './testing/errorOf';
 
 const HOUR = 3_600_000;
 
@@ -39,18 +39,6 @@ function clientFor(sim: RunningSimulator, extra: Partial<EmnifyClientOptions> = 
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
     ...extra,
   });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<EmnifyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof EmnifyError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error('expected an EmnifyError');
 }
 
 const authCalls = (sim: RunningSimulator) => sim.requestLog().filter((r) => r.path === '/api/v1/authenticate');

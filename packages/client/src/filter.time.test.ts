@@ -8,6 +8,7 @@
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { FilterValidationError } from './errors';
 import { TimeInput, buildFilterQuery } from './filter';
+import { simulatorJwt } from './testing/simulatorJwt';
 
 const EARLIEST = '0000-01-01T00:00:00Z';
 const LATEST = '9999-12-31T23:59:59Z';
@@ -132,12 +133,7 @@ describe('the simulator (the API model) agrees on every text', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, seed: 5, historyEvents: 10, eventsPerSecond: 0 });
-    const res = await fetch(`${sim.url}/api/v1/authenticate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ application_token: sim.applicationToken }),
-    });
-    jwt = ((await res.json()) as { auth_token: string }).auth_token;
+    jwt = await simulatorJwt(sim);
   });
   afterAll(() => sim.close());
 

@@ -312,6 +312,59 @@ export function buildFilterQuery(filter: EventFilter = {}): string | undefined {
   return criteria.length > 0 ? criteria.join(',') : undefined;
 }
 
+/** The `q` fields an EventFilter holds, and whether each takes several `|`-separated values. */
+const FILTER_FIELDS: Readonly<Record<EventFilterField, 'one' | 'many'>> = {
+  from: 'one',
+  until: 'one',
+  type: 'many',
+  source: 'one',
+  severity: 'one',
+  alert: 'one',
+  description: 'one',
+  organisation: 'one',
+  user: 'one',
+  endpoint: 'many',
+  tags: 'one',
+  ip_address: 'one',
+  imei: 'one',
+  iccid: 'many',
+  iccid_with_luhn: 'many',
+  imsi: 'one',
+  network: 'many',
+  country: 'many',
+  rat: 'many',
+};
+
+/**
+ * The typed filter a `q` value stands for: the inverse of buildFilterQuery. Criteria are split on `,`,
+ * each on its first `:` (times and IPv6 addresses hold colons), field and value trimmed, values of
+ * multi-value fields split on `|`, as the API reads `q` (../shared/emnify-api.md §2.5). The result
+ * passes buildFilterQuery, whose `q` means the same to the API: the same criteria in a fixed order.
+ * Throws FilterValidationError for what a filter cannot say (a field it does not know, e.g. the
+ * deprecated `timestamp`; a field given twice) and for every value buildFilterQuery would refuse.
+ */
+export function parseFilterQuery(q: string): EventFilter {
+  const filter: Record<string, string | string[]> = {};
+  for (const criterion of q.split(',')) {
+    const colon = criterion.indexOf(':');
+    const field = criterion.slice(0, Math.max(colon, 0)).trim();
+    if (colon <= 0 || !Object.hasOwn(FILTER_FIELDS, field)) {
+      throw new FilterValidationError(
+        field || criterion,
+        `"${criterion}" is not a criterion of a filter (field:value)`
+      );
+    }
+    if (Object.hasOwn(filter, field)) {
+      throw new FilterValidationError(field, 'given more than once');
+    }
+    const value = criterion.slice(colon + 1).trim();
+    filter[field] = FILTER_FIELDS[field as EventFilterField] === 'many' ? value.split('|').map((v) => v.trim()) : value;
+  }
+  const typed = filter as EventFilter;
+  buildFilterQuery(typed);
+  return typed;
+}
+
 /** Validates a sort expression (`-timestamp,id`); returns it normalised (no blanks). */
 export function buildSort(sort: string): string {
   const fields = sort.split(',').map((f) => f.trim());

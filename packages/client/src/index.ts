@@ -1,6 +1,7 @@
 export * from './model';
 export * from './errors';
 export * from './time';
+export * from './timers';
 export * from './filter';
 export * from './normalize';
 export * from './transport';

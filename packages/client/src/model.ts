@@ -138,6 +138,32 @@ export const EVENT_SEVERITY_NAMES: Record<EventSeverity, string> = {
   [EventSeverity.Critical]: 'CRITICAL',
 };
 
+/**
+ * The `alert` filter's two values (emnify-api.md §2.5: `alert` is true or false), named for a UI.
+ */
+export const EVENT_ALERT_NAMES: Record<'true' | 'false', string> = {
+  true: 'Alert',
+  false: 'No alert',
+};
+
+/**
+ * PDP context RAT types (`detail.pdp_context.rat_type`, the `q=rat:` filter). emnify-api.md §3.2 has seen
+ * 2 (GERAN, GTP v1) and 6 (E-UTRAN, GTP v2); the other names are an inference from the 3GPP GTP RAT-Type
+ * IE that emnify does not publish (its own lookup is `GET /api/v1/rat_type`).
+ */
+export const RAT_TYPE_NAMES: Record<number, string> = {
+  1: 'UTRAN (3G)',
+  2: 'GERAN (2G)',
+  3: 'WLAN',
+  4: 'GAN',
+  5: 'HSPA Evolution',
+  6: 'E-UTRAN (LTE)',
+  7: 'Virtual',
+  8: 'E-UTRAN NB-IoT',
+  9: 'LTE-M',
+  10: 'NR (5G)',
+};
+
 /** The operator (network) and its country, from the `detail` of a network event. */
 export interface EventNetwork {
   operatorId?: number;
@@ -157,9 +183,17 @@ export interface EventVolumeBytes {
   tx: number;
 }
 
+/** The fields of EmnifyEvent whose texts become Prometheus label values (bounded in length by normalizeEvent). */
+export type LabelField =
+  'typeDescription' | 'sourceName' | 'severityName' | 'operatorName' | 'countryName' | 'countryIso';
+
 /** An event after normalisation: every drift of §3.4 resolved, optional parts explicit. */
 export interface EmnifyEvent {
-  /** 64-bit event id. Real ids are around 1e14–1e15: above 2^32, below 2^53. */
+  /**
+   * 64-bit event id, held as a number: real ids are around 1e11–1e15 (emnify-api.md §3.1), above 2^32 and
+   * far below 2^53, where numbers stop being exact. normalizeEvent refuses ids past 2^53-1
+   * (EVENT_ID_UNSAFE) rather than let two of them collide.
+   */
   id: number;
   /** Epoch milliseconds (UTC). */
   time: number;
@@ -186,4 +220,6 @@ export interface EmnifyEvent {
   volume?: EventVolumeBytes;
   /** The untouched API object, for consumers that need a field not normalised here. */
   raw: RawEvent;
+  /** Label texts that were longer than the bound and were cut (absent when none was). */
+  truncatedLabels?: LabelField[];
 }

@@ -5,18 +5,41 @@
  * attempt, every retry and every rate-limit wait (the exporter's self-metrics hang here).
  */
 import { EmnifyError } from './errors';
+import type { EventRejection, RejectionCounts } from './normalize';
 import { HttpRequest, HttpResponse, Transport } from './transport';
-import { RetryPolicy, backoffDelay, parseRetryAfter } from './retry';
+import { MAX_RETRY_AFTER_MS, RetryPolicy, backoffDelay, retryAfterDelay } from './retry';
 
 export type RetryReason = 'rate_limited' | 'server_error' | 'network' | 'timeout' | 'malformed_response';
 
 export interface ClientObserver {
   /** Every HTTP attempt: `status` is 0 when no answer came (network error, timeout). */
   onRequest?(info: { endpoint: string; method: string; status: number; durationMs: number }): void;
-  onRetry?(info: { endpoint: string; reason: RetryReason; delayMs: number; attempt: number }): void;
+  /**
+   * Every retry, with the wait before it (never more than a timer can hold). For a 429 with `Retry-After`,
+   * `retryAfterMs` is what the server asked for and `clamped` is true when that was more than the policy's
+   * maxRetryAfterMs (15 minutes by default) and `delayMs` is that maximum instead: worth a log line.
+   */
+  onRetry?(info: {
+    endpoint: string;
+    reason: RetryReason;
+    delayMs: number;
+    attempt: number;
+    retryAfterMs?: number;
+    clamped?: boolean;
+  }): void;
   /** Time spent waiting because of rate limiting: told by the server (429) or by our own limiter. */
   onRateLimitWait?(info: { endpoint: string; waitedMs: number; cause: 'server' | 'client' }): void;
   onAuthenticate?(info: { outcome: 'success' | 'rejected' | 'locked' | 'error' }): void;
+  /**
+   * An event page held items refused at the boundary (normalizeEvents) or events whose label texts were
+   * cut: told once per page that had any, with the counts by rejection code and the first refusal.
+   */
+  onEventsRefused?(info: {
+    endpoint: string;
+    byReason: RejectionCounts;
+    truncatedLabels: number;
+    firstRejection?: EventRejection;
+  }): void;
 }
 
 export interface RequesterDeps {
@@ -92,10 +115,16 @@ export async function sendWithRetry<T>(
 
     if (isRetryableStatus(response.status) && attempt < deps.policy.maxRetries) {
       let delayMs = backoffDelay(attempt, deps.policy, deps.random);
+      let told: { retryAfterMs?: number; clamped?: boolean } = {};
       if (response.status === 429) {
-        const retryAfter = parseRetryAfter(response.headers['retry-after'], deps.now());
+        const retryAfter = retryAfterDelay(
+          response.headers['retry-after'],
+          deps.now(),
+          deps.policy.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS
+        );
         if (retryAfter !== undefined) {
-          delayMs = retryAfter;
+          delayMs = retryAfter.delayMs;
+          told = { retryAfterMs: retryAfter.requestedMs, clamped: retryAfter.clamped };
         }
         deps.observer.onRateLimitWait?.({ endpoint, waitedMs: delayMs, cause: 'server' });
       }
@@ -104,6 +133,7 @@ export async function sendWithRetry<T>(
         reason: response.status === 429 ? 'rate_limited' : 'server_error',
         delayMs,
         attempt: attempt + 1,
+        ...told,
       });
       await deps.sleep(delayMs, request.signal);
       continue;

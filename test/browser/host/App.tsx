@@ -19,10 +19,16 @@ import {
   createTheme,
   dateTime,
 } from '@grafana/data';
-import { Alert, Button, Table, TimeSeries } from '@grafana/ui';
+import { Alert, Button, TimeSeries } from '@grafana/ui';
+// Grafana 12.4's table panel draws with TableNG (public/app/plugins/panel/table/table-new/TablePanel.tsx).
+import { TableNG } from '@grafana/ui/unstable';
 import { LegendDisplayMode } from '@grafana/schema';
+import { getTemplateSrv } from '@grafana/runtime';
 import { from, lastValueFrom } from 'rxjs';
-import { hostIds } from './ids';
+import { SavedDashboard, SavedTarget, dashboardScene, pluginPanels } from '../../grafana/dashboardScene';
+import { registerGrafanaServices } from '../../grafana/runtime';
+import { shownEvents } from '../../support/panelModel';
+import { DashboardResult, hostIds } from './ids';
 
 type Query = { refId: string; format?: string; [key: string]: unknown };
 type Settings = DataSourceSettings<Record<string, unknown>, Record<string, string>>;
@@ -36,7 +42,55 @@ export interface HostProps {
 }
 
 const theme = createTheme({ colors: { mode: 'dark' } });
-const WIDTH = 1000;
+
+/**
+ * Opens every provisioned dashboard as Grafana 12 does (a scene of @grafana/scenes, test/grafana/
+ * dashboardScene.ts) on its default variable values and time range, and runs each plugin panel and
+ * annotation through the registered data source.
+ */
+async function runDashboards(pluginId: string): Promise<DashboardResult[]> {
+  const files = (await (await fetch('/dashboards/')).json()) as string[];
+  const results: DashboardResult[] = [];
+  for (const file of files) {
+    const json = (await (await fetch(`/dashboards/${file}`)).json()) as SavedDashboard;
+    const panels = pluginPanels(json, pluginId);
+    const annotations = (json.annotations?.list ?? []).filter((a) => a.datasource?.type === pluginId);
+    if (panels.length === 0 && annotations.length === 0) {
+      continue;
+    }
+    const run = dashboardScene(json);
+    await run.load();
+    const result = (
+      kind: DashboardResult['kind'],
+      title: string,
+      data: { state: string; errors?: Array<{ message?: string }> },
+      events: number,
+      range: { from: { valueOf(): number }; to: { valueOf(): number } }
+    ): DashboardResult => ({
+      dashboard: json.uid,
+      kind,
+      title,
+      state: data.state,
+      events,
+      error: data.errors?.[0]?.message,
+      from: range.from.valueOf(),
+      to: range.to.valueOf(),
+    });
+    for (const panel of panels) {
+      const data = await run.runPanel(panel);
+      const events = shownEvents(data.series, (panel.targets as SavedTarget[])[0].format);
+      results.push(result('panel', panel.title, data, events, data.request?.range ?? run.timeRange()));
+    }
+    for (const annotation of annotations) {
+      const data = await run.runAnnotation(annotation);
+      results.push(result('annotation', annotation.name, data, data.events?.length ?? 0, run.timeRange()));
+    }
+  }
+  return results;
+}
+/** Panel width: a full-width panel on a 1280 px screen (the page's viewport, less its padding). */
+const WIDTH = 1248;
+const TABLE_HEIGHT = 360;
 
 function request(
   targets: Query[],
@@ -143,7 +197,10 @@ function Results({
         frames.slice(0, 1).map((f) => (
           <div key="table">
             <div data-testid={hostIds.resultRows} data-rows={f.length}>{`${f.length} rows`}</div>
-            <Table data={f} width={WIDTH} height={360} />
+            {/* A panel body of fixed size, as PanelChrome gives the table panel (TableNG fills its parent). */}
+            <div style={{ width: WIDTH, height: TABLE_HEIGHT }}>
+              <TableNG data={f} width={WIDTH} height={TABLE_HEIGHT} resizable />
+            </div>
           </div>
         ))
       )}
@@ -165,6 +222,7 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
   const [runs, setRuns] = useState(0);
   // As in Grafana, queries are written against a data source that has been configured and saved.
   const [configured, setConfigured] = useState(false);
+  const [dashboardResults, setDashboardResults] = useState<DashboardResult[]>();
 
   /** Grafana makes a new instance from the saved settings whenever they are saved. */
   const instantiate = useCallback(
@@ -183,6 +241,8 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
         meta: plugin.meta,
       });
       setDs(instance);
+      // As Grafana's DatasourceSrv serves the saved instance to dashboards.
+      registerGrafanaServices([instance], getTemplateSrv());
       setAnnotation((a) => a ?? { refId: 'Anno', ...(instance.annotations?.getDefaultQuery?.() ?? {}) });
       setQuery((q) => ({ ...(instance.getDefaultQuery?.(CoreApp.Dashboard) ?? {}), ...q }));
       return instance;
@@ -322,6 +382,33 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
                 data-count={(annotationResponse.data[0] as DataFrame | undefined)?.length ?? 0}
               >
                 {`${(annotationResponse.data[0] as DataFrame | undefined)?.length ?? 0} annotations`}
+              </div>
+            )}
+          </section>
+
+          <section data-testid={hostIds.dashboards}>
+            <h3>Provisioned dashboards</h3>
+            <Button
+              data-testid={hostIds.runDashboards}
+              onClick={async () => {
+                setDashboardResults(undefined);
+                setDashboardResults(await runDashboards(plugin.meta.id));
+              }}
+              disabled={!ds}
+            >
+              Run every plugin panel on the defaults
+            </Button>
+            {dashboardResults && (
+              <div data-testid={hostIds.dashboardsDone} data-count={dashboardResults.length}>
+                {dashboardResults.map((r) => (
+                  <div
+                    key={`${r.dashboard}/${r.kind}/${r.title}`}
+                    data-testid={hostIds.dashboardResult}
+                    data-result={JSON.stringify(r)}
+                  >
+                    {`${r.dashboard} · ${r.title}: ${r.state}, ${r.events} event(s)${r.error ? ` · ${r.error}` : ''}`}
+                  </div>
+                ))}
               </div>
             )}
           </section>

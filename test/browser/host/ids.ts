@@ -19,4 +19,22 @@ export const hostIds = {
   runVariable: 'host-run-variable',
   variableValues: 'host-variable-values',
   loadError: 'host-load-error',
+  dashboards: 'host-dashboards',
+  runDashboards: 'host-run-dashboards',
+  dashboardsDone: 'host-dashboards-done',
+  dashboardResult: 'host-dashboard-result',
 };
+
+/** What a dashboard result element carries (`data-result`): one plugin panel or annotation run on its dashboard's defaults. */
+export interface DashboardResult {
+  dashboard: string;
+  kind: 'panel' | 'annotation';
+  title: string;
+  state: string;
+  /** Events shown: table or log rows, the sum of counts, annotations. */
+  events: number;
+  error?: string;
+  /** The time range the panel asked for (ms). */
+  from: number;
+  to: number;
+}

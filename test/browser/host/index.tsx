@@ -17,7 +17,8 @@ import * as emotionCss from '@emotion/css';
 import * as rxjs from 'rxjs';
 import * as rxjsOperators from 'rxjs/operators';
 import { App, HostProps } from './App';
-import { createBackendSrv } from './backendSrv';
+import { createBackendSrv } from '../../grafana/backendSrv';
+import { grafanaTemplateSrv } from '../../grafana/dashboardScene';
 import { hostIds } from './ids';
 
 /** The modules Grafana shares with plugins (the externals of create-plugin's webpack config we use). */
@@ -35,14 +36,11 @@ const modules: Record<string, unknown> = {
   'rxjs/operators': rxjsOperators,
 };
 
-grafanaRuntime.setBackendSrv(createBackendSrv());
-// No dashboard variables on this page: text passes through unchanged, as Grafana does for plain text.
-grafanaRuntime.setTemplateSrv({
-  getVariables: () => [],
-  replace: (target?: string) => target ?? '',
-  containsTemplate: () => false,
-  updateTimeRange: () => undefined,
-} as unknown as grafanaRuntime.TemplateSrv);
+// Grafana's backend_srv over the browser's fetch (same-origin credentials, as fetch.ts parseCredentials).
+grafanaRuntime.setBackendSrv(createBackendSrv((url, init) => fetch(url, { ...init, credentials: 'same-origin' })));
+// Grafana's TemplateSrv of scenes dashboards: a query run by a dashboard's scene is interpolated there;
+// outside a dashboard (the editors below) there are no variables and text stays as it is.
+grafanaRuntime.setTemplateSrv(grafanaTemplateSrv(() => undefined));
 
 const theme = grafanaData.createTheme({ colors: { mode: 'dark' } });
 
@@ -69,7 +67,8 @@ declare global {
 window.emnifyHost = {
   modules,
   async start(plugin, { pluginBaseUrl, ...options }) {
-    // As Grafana does after importing a plugin's module: its plugin.json becomes `plugin.meta`.
+    // As Grafana does after importing a plugin's module: its plugin.json becomes `plugin.meta`
+    // (public/app/features/plugins/plugin_loader.ts, importDataSourcePlugin).
     const meta = (await (await fetch(`${pluginBaseUrl}/plugin.json`)).json()) as grafanaData.DataSourcePluginMeta;
     plugin.meta = { ...meta, baseUrl: pluginBaseUrl, module: `${pluginBaseUrl}/module.js` };
     mount(<App plugin={plugin} {...options} />);

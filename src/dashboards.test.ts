@@ -1,0 +1,184 @@
+/**
+ * @jest-environment ./test/support/jsdomWithFetch.js
+ */
+/**
+ * The provisioned dashboards as Grafana 12 runs them: each a scene of @grafana/scenes' own classes
+ * (variables, interpolation, SceneQueryRunner, AnnotationsDataLayer), over the backend_srv and data source
+ * proxy stand-ins, against the simulator. Every plugin panel runs on the dashboard's defaults ("All"), on
+ * "All" without a custom all value, and on concrete values; the expected events come from the simulator's
+ * own API through a model of what each panel asks for.
+ */
+import { DataSourceInstanceSettings, LoadingState } from '@grafana/data';
+import { BackendSrv } from '@grafana/runtime';
+import { EmnifyClient, EmnifyEvent, fetchTransport } from '@emnify-events/client';
+import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { DataSource } from './datasource';
+import { EmnifyDataSourceOptions } from './types';
+import {
+  DashboardRun,
+  SavedDashboard,
+  SavedTarget,
+  dashboardScene,
+  pluginPanels,
+} from '../test/grafana/dashboardScene';
+import { grafanaBackend, instanceUrl } from '../test/grafana/grafanaServer';
+import { registerGrafanaServices } from '../test/grafana/runtime';
+import { Choice, expectedFilter, shownEvents } from '../test/support/panelModel';
+import explorerJson from '../dashboards/emnify-event-explorer.json';
+import overviewJson from '../dashboards/emnify-events-overview.json';
+
+const PLUGIN_ID = 'emnify-events-datasource';
+const UID = 'emnify-events';
+const HOUR = 3_600_000;
+const explorer = explorerJson as unknown as SavedDashboard;
+const dashboards = [explorer, overviewJson as unknown as SavedDashboard];
+
+describe('the provisioned dashboards, run by @grafana/scenes', () => {
+  let sim: RunningSimulator;
+  let reference: EmnifyClient;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, seed: 23, historyMs: 26 * HOUR, historyEvents: 4000, eventsPerSecond: 0 });
+    reference = new EmnifyClient({
+      transport: fetchTransport({ baseUrl: sim.url }),
+      applicationToken: sim.applicationToken,
+      rateLimiter: null,
+    });
+  });
+  afterAll(() => sim.close());
+
+  /** The dashboard's scene with the plugin's DataSource registered as Grafana registers data sources. */
+  async function open(dashboard: SavedDashboard): Promise<DashboardRun> {
+    const run = dashboardScene(dashboard);
+    const { backendSrv } = grafanaBackend(UID, {
+      jsonData: { apiUrl: sim.url },
+      secureJsonData: { applicationToken: sim.applicationToken },
+    });
+    const ds = new DataSource(
+      {
+        uid: UID,
+        name: 'emnify',
+        type: PLUGIN_ID,
+        url: instanceUrl(UID),
+        jsonData: { apiUrl: sim.url },
+        access: 'proxy',
+        meta: {},
+        readOnly: false,
+      } as unknown as DataSourceInstanceSettings<EmnifyDataSourceOptions>,
+      run.templateSrv,
+      () => backendSrv as BackendSrv,
+      { rateLimiter: null }
+    );
+    registerGrafanaServices([ds], run.templateSrv);
+    await run.load();
+    return run;
+  }
+
+  /** Runs every plugin panel of `dashboard` and compares each with the events the simulator has. */
+  async function checkPanels(run: DashboardRun, dashboard: SavedDashboard, choice: Choice) {
+    const range = run.timeRange();
+    const results: Array<{ panel: string; state: LoadingState; errors: unknown; shown: number; expected: number }> = [];
+    for (const panel of pluginPanels(dashboard, PLUGIN_ID)) {
+      const data = await run.runPanel(panel);
+      const [target] = panel.targets as SavedTarget[];
+      const { events } = await reference.listEvents({
+        filter: { ...expectedFilter(target, choice), from: range.from.valueOf(), until: range.to.valueOf() },
+        perPage: 1000,
+      });
+      results.push({
+        panel: panel.title,
+        state: data.state,
+        errors: data.errors,
+        shown: shownEvents(data.series, target.format),
+        expected: events.length,
+      });
+    }
+    for (const r of results) {
+      expect(r).toEqual({ ...r, state: LoadingState.Done, errors: undefined, shown: r.expected });
+    }
+    return results;
+  }
+
+  it('knows which dashboards have panels of the plugin', () => {
+    expect(dashboards.map((d) => [d.uid, pluginPanels(d, PLUGIN_ID).length])).toEqual([
+      ['emnify-event-explorer', 7],
+      ['emnify-events-overview', 0],
+    ]);
+  });
+
+  it('explorer: every panel and the annotation run on the defaults ("All", empty text boxes)', async () => {
+    const run = await open(explorer);
+    // As Grafana holds them: "All" is the custom all value `*`, inserted as it is.
+    expect(run.templateSrv.replace('$type|$severity|$source|[$endpoint]', {}, (v: unknown) => String(v))).toBe(
+      '*|*|*|[]'
+    );
+    const results = await checkPanels(run, explorer, {});
+    expect(results.find((r) => r.panel === 'Events')?.expected).toBeGreaterThan(1000);
+    const critical = (
+      await reference.listEvents({
+        filter: { severity: 2, from: run.timeRange().from.valueOf(), until: run.timeRange().to.valueOf() },
+      })
+    ).events;
+    const annotation = await run.runAnnotation(explorer.annotations!.list[1]);
+    expect({ state: annotation.state, events: annotation.events?.length }).toEqual({
+      state: LoadingState.Done,
+      events: critical.length,
+    });
+    expect(critical.length).toBeGreaterThan(0);
+  });
+
+  it('explorer: "All" without a custom all value (every option) is no filter either', async () => {
+    const withoutAllValue = JSON.parse(JSON.stringify(explorer)) as SavedDashboard;
+    for (const v of withoutAllValue.templating!.list) {
+      if (v.includeAll) {
+        v.allValue = '';
+      }
+    }
+    const run = await open(withoutAllValue);
+    // Scenes hands the plugin every option’s value: 67 event types, three severities, three sources.
+    const values: unknown[] = [];
+    run.templateSrv.replace('$type $severity $source', {}, (v: unknown) => (values.push(v), ''));
+    expect(values.map((v) => (v as string[]).length)).toEqual([67, 3, 3]);
+    await checkPanels(run, withoutAllValue, {});
+  });
+
+  it('explorer: every panel runs on concrete values of every variable', async () => {
+    const run = await open(explorer);
+    const range = run.timeRange();
+    // The values of an event the simulator has: the panels filtered by them show at least that one.
+    const { events } = await reference.listEvents({
+      filter: { from: range.from.valueOf(), until: range.to.valueOf(), source: 0 },
+      perPage: 1000,
+    });
+    const event = events.find((e: EmnifyEvent) => e.endpoint?.name && e.sim?.iccid)!;
+    const choice: Choice = {
+      type: String(event.typeId),
+      severity: String(event.severityId),
+      source: '0',
+      endpoint: event.endpoint!.name,
+      iccid: event.sim!.iccid!.slice(0, 12),
+    };
+    run.setValues(choice as Record<string, string>);
+    const results = await checkPanels(run, explorer, choice);
+    expect(results.find((r) => r.panel === 'Events')?.expected).toBeGreaterThan(0);
+  });
+
+  it('runs a new annotation the user did not edit (no target) as the default: critical events', async () => {
+    const run = await open(explorer);
+    const range = run.timeRange();
+    const annotation = await run.runAnnotation({
+      name: 'New annotation',
+      datasource: { type: PLUGIN_ID, uid: UID },
+      enable: true,
+      iconColor: 'red',
+    });
+    const critical = (
+      await reference.listEvents({ filter: { severity: 2, from: range.from.valueOf(), until: range.to.valueOf() } })
+    ).events;
+    expect({ state: annotation.state, events: annotation.events?.length }).toEqual({
+      state: LoadingState.Done,
+      events: critical.length,
+    });
+    expect(critical.length).toBeGreaterThan(0);
+  });
+});

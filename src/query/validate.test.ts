@@ -1,0 +1,43 @@
+import { EmnifyQuery } from '../types';
+import { validateQuery } from './validate';
+
+const q = (query: Partial<EmnifyQuery>): EmnifyQuery => ({ refId: 'A', format: 'logs', ...query });
+
+describe('validateQuery', () => {
+  it('accepts a valid query', () => {
+    expect(validateQuery(q({ eventTypes: ['3'], severity: '2', country: 'Germany', scope: 'sim', scopeId: '7' }))).toBe(
+      undefined
+    );
+  });
+
+  it('leaves values with variables to be checked when they are replaced', () => {
+    expect(
+      validateQuery(q({ imei: '$imei', eventTypes: ['$type', '3'], country: '$country', scope: 'user', scopeId: '$u' }))
+    ).toBeUndefined();
+  });
+
+  it('still checks the values next to a variable', () => {
+    expect(validateQuery(q({ eventTypes: ['$type', 'x'] }))).toBe(
+      'Invalid filter "type": "x" is not a numeric id (expected a whole number like 3)'
+    );
+  });
+
+  it('says what is wrong, in the words the panel uses', () => {
+    expect(validateQuery(q({ scope: 'endpoint', scopeId: 'abc' }))).toBe(
+      'Invalid endpoint id "abc": expected a numeric id.'
+    );
+    expect(validateQuery(q({ country: 'a|b|c|d|e|f|g' }))).toBe(
+      'Invalid filter "country": 7 values given; the emnify API accepts at most 6 per field'
+    );
+    expect(validateQuery(q({ ipAddress: '10.0.0.256' }))).toBe(
+      'Invalid filter "ip_address": "10.0.0.256" is not an IPv4 or IPv6 address'
+    );
+    expect(validateQuery(q({ alert: 'yes' }))).toBe('Invalid filter "alert": "yes" is not true or false');
+  });
+
+  it('takes * as any value (no filter) in every field', () => {
+    expect(
+      validateQuery(q({ imei: '*', eventTypes: ['*'], country: 'Germany|*', scope: 'sim', scopeId: '*' }))
+    ).toBeUndefined();
+  });
+});
