@@ -7,7 +7,7 @@ import { CoreApp, DataQueryRequest, DataQueryResponse, DataSourceInstanceSetting
 import { BackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { ClientObserver } from '@emnify-events/client';
-import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { COUNTRIES, RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DataSource } from './datasource';
 import { EmnifyDataSourceOptions, EmnifyQuery } from './types';
 import { BackendSrvStandIn } from '../test/grafana/backendSrv';
@@ -171,6 +171,7 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
       'Alert',
       'ID',
       'IMSI',
+      'Country name',
     ]);
     expect(frame.length).toBeGreaterThan(0);
     expect(new Set(frame.fields[1].values)).toEqual(new Set(['WARN']));
@@ -188,6 +189,65 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     expect(total).toBe(logs.data[0].length);
     expect(counts.data.map((f: { name?: string }) => f.name).sort()).toEqual(expect.arrayContaining(['INFO', 'WARN']));
     expect(counts.data[0].fields[0].values).toHaveLength(13); // 2 h in 10-minute buckets, both ends included
+  });
+
+  it('counts exactly with the total format: one request whatever the number, beyond the page cap', async () => {
+    const capped = make({ pageSize: 10, maxPages: 1 });
+    const truth = sim.truth({ from: NOW - 2 * HOUR, until: NOW + 999 });
+    const warnings = truth.byLabels.filter((l) => l.severityId === 1).reduce((a, l) => a + l.count, 0);
+    const res = await run(capped, request([{ format: 'total' }, { format: 'total', severity: '1' }]));
+    expect(res.errors).toBeUndefined();
+    expect(res.data.map((f) => [f.refId, f.fields[0].name, f.fields[0].values, f.fields[0].config])).toEqual([
+      ['A', 'events', [truth.total], { decimals: 0, unit: 'none' }],
+      ['B', 'events', [warnings], { decimals: 0, unit: 'none' }],
+    ]);
+    expect(truth.total).toBeGreaterThan(10);
+    expect(eventQueries().map((r) => new URLSearchParams(r.query).get('per_page'))).toEqual(['1', '1']);
+    // Nothing matched: 0, not "No data".
+    const none = await run(capped, request([{ format: 'total', iccid: '1' }]));
+    expect(none.data[0].fields[0].values).toEqual([0]);
+  });
+
+  it('takes countries as ISO codes or names, and event types by name, as the tables show them', async () => {
+    const truth = sim.truth({ from: NOW - 2 * HOUR, until: NOW + 999 });
+    const germanUpdates = truth.byLabels
+      .filter((l) => l.countryIso === 'DE' && (l.typeId === 1 || l.typeId === 3))
+      .reduce((a, l) => a + l.count, 0);
+    const res = await run(
+      ds,
+      request([
+        { format: 'table', country: 'de', eventTypes: ['update location', 'Create PDP Context'] },
+        { format: 'total', country: 'Germany|DE (Germany)', eventTypes: ['1', '3'] },
+        { format: 'table', country: 'Germny' },
+        { format: 'table', eventTypes: ['Update Locaton'] },
+      ])
+    );
+    expect(germanUpdates).toBeGreaterThan(0);
+    const table = res.data.find((f) => f.refId === 'A')!;
+    expect(table.length).toBe(germanUpdates);
+    expect(new Set(table.fields.find((f: { name: string }) => f.name === 'Country').values)).toEqual(new Set(['DE']));
+    expect(new Set(table.fields.find((f: { name: string }) => f.name === 'Country name').values)).toEqual(
+      new Set(['Germany'])
+    );
+    expect(res.data.find((f) => f.refId === 'B')!.fields[0].values).toEqual([germanUpdates]);
+    expect(
+      eventQueries()
+        .map((r) => new URLSearchParams(r.query).get('q'))
+        .filter((q) => q?.includes('country'))
+    ).toEqual([
+      'from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,type:1|3,country:Germany',
+      'from:2026-04-01T10:00:00Z,until:2026-04-01T12:00:00Z,type:1|3,country:Germany',
+    ]);
+    expect(res.errors?.map((e) => [e.refId, e.message]).sort()).toEqual([
+      [
+        'C',
+        'Invalid filter "country": "Germny" is not a country: give its ISO 3166-1 alpha-2 code (e.g. DE) or its English name (e.g. Germany)',
+      ],
+      [
+        'D',
+        'Invalid filter "type": "Update Locaton" is not an event type of the lookup (/api/v1/event/type): pick it from the list, or give its numeric id',
+      ],
+    ]);
   });
 
   it('reads every page up to the maximum and says when that cut results off', async () => {
@@ -327,8 +387,23 @@ describe('DataSource ↔ Grafana proxy stand-in ↔ simulator', () => {
     const types = await variableValues(ds, { refId: 'v', kind: 'eventTypes' }, { from: NOW - 2 * HOUR, to: NOW });
     expect(types).toHaveLength(67);
     expect(types[1]).toEqual({ text: 'Update Location', value: '1' });
+    const names = await variableValues(ds, { refId: 'v', kind: 'eventTypeNames' }, { from: 0, to: 1 });
+    expect(names[1]).toEqual({ text: 'Update Location', value: 'Update Location' });
+    // Countries: the ISO codes of the range (the exporter's label), each shown with its name.
     const countries = await variableValues(ds, { refId: 'v', kind: 'countries' }, { from: NOW - 2 * HOUR, to: NOW });
-    expect(countries.map((c) => c.text)).toContain('Germany');
+    const seen = [
+      ...new Set(
+        sim
+          .truth({ from: NOW - 2 * HOUR, until: NOW + 999 })
+          .byLabels.map((l) => l.countryIso)
+          .filter(Boolean)
+      ),
+    ].sort();
+    const simulated = Object.values(COUNTRIES);
+    expect(countries).toEqual(
+      seen.map((iso) => ({ text: `${iso} (${simulated.find((c) => c.iso === iso.toLowerCase())!.name})`, value: iso }))
+    );
+    expect(countries.length).toBeGreaterThan(3);
     const severities = await variableValues(ds, { refId: 'v', kind: 'severities' }, { from: 0, to: 1 });
     expect(severities).toEqual([
       { text: 'INFO', value: '0' },

@@ -18,8 +18,9 @@ import { Observable } from 'rxjs';
 import { dataSourceTransport } from './api/proxyTransport';
 import { SharedRequests } from './api/sharedRequests';
 import { describeError, healthCheckMessage } from './errors';
-import { toFrames } from './frames/toFrames';
+import { toFrames, totalFrame } from './frames/toFrames';
 import { FieldDomains, fieldDomains } from './query/anyValue';
+import { withEventTypeIds } from './query/eventTypeNames';
 import { interpolateQuery } from './query/interpolate';
 import { normaliseQuery } from './query/normalise';
 import { toEventQuery } from './query/toEventQuery';
@@ -32,6 +33,7 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   readonly pageSize: number;
   readonly maxPages: number;
   private readonly lists = new SharedRequests<EventList>(30_000);
+  private readonly totals = new SharedRequests<number>(30_000);
   private readonly typeLookup = new SharedRequests<EventTypeInfo[]>(3_600_000);
   /** The complete value sets of fields, with the event types of the last lookup ("All" means any, anyValue.ts). */
   private domains: FieldDomains = fieldDomains();
@@ -76,7 +78,7 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   /** The event type lookup (cached for an hour). */
   async getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
     const types = await this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
-    this.domains = fieldDomains(types.map((t) => String(t.id)));
+    this.domains = fieldDomains(types);
     return types;
   }
 
@@ -121,19 +123,40 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     );
   }
 
+  /**
+   * How many events match a query within the range, exactly: the API's `x-total-count` of a one-event
+   * page (one request, whatever the number; the page cap does not apply).
+   */
+  async fetchTotal(query: EmnifyQuery, range: { from: number; to: number }, signal?: AbortSignal): Promise<number> {
+    const eventQuery = toEventQuery(query, range, 1);
+    return this.totals.get(
+      JSON.stringify(eventQuery),
+      async (s) => (await this.client.getEventPage(eventQuery, s)).paging.totalCount,
+      signal
+    );
+  }
+
   private async run(request: DataQueryRequest<EmnifyQuery>, signal: AbortSignal): Promise<DataQueryResponse> {
     const range = { from: request.range.from.valueOf(), to: request.range.to.valueOf() };
     const data: DataFrame[] = [];
     const errors: DataQueryError[] = [];
-    const types = new EventTypeNames(await this.getEventTypes(signal).catch(() => []));
+    const typeList = await this.getEventTypes(signal).catch((): EventTypeInfo[] => []);
+    const types = new EventTypeNames(typeList);
     const context = { types, range, intervalMs: request.intervalMs, maxPages: this.maxPages };
     await Promise.all(
       request.targets
         .filter((t) => this.filterQuery(t))
         .map(async (target) => {
           try {
-            const query = interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars, this.domains);
-            data.push(...toFrames(query, await this.fetchEvents(query, range, signal), context));
+            const query = withEventTypeIds(
+              interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars, this.domains),
+              typeList
+            );
+            if (query.format === 'total') {
+              data.push(totalFrame(await this.fetchTotal(query, range, signal), query.refId));
+            } else {
+              data.push(...toFrames(query, await this.fetchEvents(query, range, signal), context));
+            }
           } catch (err) {
             if (!signal.aborted) {
               errors.push({ refId: target.refId, message: describeError(err) });

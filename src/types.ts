@@ -4,8 +4,11 @@ import { FILTER_FIELDS, FilterValues, QueryScope } from './query/fields';
 
 export type { QueryScope } from './query/fields';
 
-/** What a query returns: events as logs or a table, counts over time, or annotations. */
-export type OutputFormat = 'logs' | 'table' | 'counts' | 'annotations';
+/**
+ * What a query returns: events as logs or a table, counts over time, the total count (exact: the API's
+ * `x-total-count`, one request), or annotations.
+ */
+export type OutputFormat = 'logs' | 'table' | 'counts' | 'total' | 'annotations';
 
 /** How counts over time are split into series. */
 export type CountGrouping = 'none' | 'type' | 'severity' | 'source' | 'country' | 'operator';
@@ -62,7 +65,8 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_MAX_PAGES = 20;
 
 /** What a variable query lists. */
-export type VariableKind = 'eventTypes' | 'severities' | 'sources' | 'endpoints' | 'countries' | 'operators';
+export type VariableKind =
+  'eventTypes' | 'eventTypeNames' | 'severities' | 'sources' | 'endpoints' | 'countries' | 'operators';
 
 export interface EmnifyVariableQuery extends DataQuery {
   kind: VariableKind;

@@ -25,7 +25,7 @@ const asText = (value: unknown): string[] => (Array.isArray(value) ? value.map(S
 
 /** A format that joins several values with `|`, or gives ANY_VALUE for values that cover the field's domain. */
 const joinWithPipe =
-  (domain: readonly string[] | undefined): FormatFunction =>
+  (domain: ReadonlyArray<readonly string[]> | undefined): FormatFunction =>
   (value) => {
     const values = asText(value);
     return values.length > 1 && coversDomain(values, domain) ? ANY_VALUE : values.join('|');
@@ -38,7 +38,7 @@ function replaceOne(
   text: string,
   field: string,
   what: string,
-  domain?: readonly string[]
+  domain?: ReadonlyArray<readonly string[]>
 ): string {
   let several: { variable: string; values: string[]; includeAll: boolean } | undefined;
   const format: FormatFunction = (value, variable) => {
