@@ -39,6 +39,24 @@ const scene = dashboardScene({
         query: 'Update location,Create PDP Context,Delete PDP Context',
         current: { value: '$__all' },
       },
+      {
+        name: 'seven',
+        type: 'custom',
+        multi: true,
+        query:
+          'Create PDP Context,Delete PDP Context,Update location,Purge location,Quota used up,SIM activation,Endpoint blocked',
+        current: {
+          value: [
+            'Create PDP Context',
+            'Delete PDP Context',
+            'Update location',
+            'Purge location',
+            'Quota used up',
+            'SIM activation',
+            'Endpoint blocked',
+          ],
+        },
+      },
       { name: 'pair', type: 'custom', includeAll: true, multi: true, query: '0,1,2', current: { value: ['0', '1'] } },
     ],
   },
@@ -202,6 +220,15 @@ describe('interpolateQuery', () => {
       expect(interpolateQuery(query({ eventTypes: ['$everyTypeName'] }), srv, {}, domains)).toEqual(query({}));
       // Without the event types of the lookup, every type is a list of types (the API takes at most 6).
       expect(interpolateQuery(query({ eventTypes: ['$everyType'] }), srv).eventTypes).toEqual(['1', '3', '5']);
+    });
+
+    it('names a variable holding more values than the API takes (6), in a list and in text', () => {
+      const message =
+        'Invalid filter "type": $seven holds 7 values (Create PDP Context, Delete PDP Context, Update location, Purge location, Quota used up, SIM activation, Endpoint blocked), but Event types takes at most 6 (the emnify API\'s limit): select at most 6, or All';
+      expect(() => interpolateQuery(query({ eventTypes: ['$seven'] }), srv)).toThrow(message);
+      expect(() => interpolateQuery(query({ network: '$seven' }), srv)).toThrow(
+        message.replace('"type"', '"network"').replace('Event types', 'Operator')
+      );
     });
 
     it('says how to make "All" mean any value when a one-value field gets several values of an All-able variable', () => {

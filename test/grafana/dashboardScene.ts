@@ -10,6 +10,7 @@ import { TemplateSrv } from '@grafana/runtime';
 import {
   ConstantVariable,
   CustomVariable,
+  DataSourceVariable,
   EmbeddedScene,
   QueryVariable,
   SceneCanvasText,
@@ -72,6 +73,16 @@ export function sceneVariable(v: SavedVariable): SceneVariable {
     }
     case 'constant':
       return new ConstantVariable({ ...common, value: String(v.query ?? '') });
+    case 'datasource':
+      // The data sources of the plugin `query` names (DataSourceVariable lists them from the DatasourceSrv).
+      return new DataSourceVariable({
+        ...common,
+        ...current,
+        pluginId: String(v.query ?? ''),
+        regex: v.regex,
+        isMulti: v.multi,
+        includeAll: v.includeAll,
+      });
     default:
       throw new Error(`dashboard variable type ${v.type} (${v.name}) is not built by this stand-in`);
   }
@@ -178,7 +189,12 @@ export function dashboardScene(dashboard: SavedDashboard, time?: { from: string;
         minInterval: panel.interval,
         runQueriesMode: 'manual',
       });
-      attach(new SceneFlexItem({ $data: runner, body: new SceneCanvasText({ text: panel.title }) }));
+      // A panel's relative time (`timeFrom: "24h"`): its own range, now-24h to now, whatever the dashboard's
+      // (public/app/features/dashboard-scene/scene/PanelTimeRange.tsx, from rangeUtil.describeTextRange).
+      const $timeRange = panel.timeFrom
+        ? new SceneTimeRange({ from: `now-${panel.timeFrom}`, to: 'now', timeZone: dashboard.timezone })
+        : undefined;
+      attach(new SceneFlexItem({ $data: runner, $timeRange, body: new SceneCanvasText({ text: panel.title }) }));
       return new Promise<PanelData>((resolve) => {
         const sub = runner.subscribeToState((state) => {
           const data = state.data;
