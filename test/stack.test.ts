@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EmnifyClient, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { parse, stringify } from 'yaml';
 import { SETTINGS, loadConfig } from '../exporter/src/config';
@@ -20,12 +21,19 @@ import { Exporter, createExporter } from '../exporter/src/exporter';
 import { DEMO_GATEWAY_TOKEN } from '../exporter/src/gateway';
 import { silentLogger } from '../exporter/src/logger';
 import { ANY_VALUE, withoutAnyValues } from '../src/query/anyValue';
+import { withEventTypeIds } from '../src/query/eventTypeNames';
 import { toEventQuery } from '../src/query/toEventQuery';
 import { EmnifyQuery, QUERY_FIELDS } from '../src/types';
 import { have, requireEnginesInCi } from './support/binaries';
 import { Variable, dashboard, dashboards, interpolate, linkVariables, panelLinks } from './support/dashboards';
 import { RunningAlertmanager, RunningPrometheus, Sample, startAlertmanager, startPrometheus } from './support/engines';
-import { EXPLORER_LINK_VARIABLES } from './support/explorerLinks';
+import {
+  EXPLORER_LINK_VARIABLES,
+  explorerVariables,
+  followLink,
+  linkValues,
+  withVariables,
+} from './support/explorerLinks';
 import { compressDurations, longDurations } from './support/timeCompression';
 import { Notification, WebhookReceiver, startWebhookReceiver } from './support/webhook';
 
@@ -94,14 +102,14 @@ describe('dashboards', () => {
     for (const { json } of dashboards) {
       for (const panel of json.panels) {
         for (const t of panel.targets ?? []) {
-          if (t.datasource?.uid !== 'emnify-events') {
+          if (t.datasource?.type !== 'emnify-events-datasource') {
             continue;
           }
           checked++;
           for (const key of Object.keys(t)) {
             expect(QUERY_FIELDS).toContain(key);
           }
-          expect(['logs', 'table', 'counts', 'annotations']).toContain(t.format);
+          expect(['logs', 'table', 'counts', 'total', 'annotations']).toContain(t.format);
           // Valid on the defaults: a variable on "All" gives its custom all value `*` (any value, no filter),
           // an empty text box nothing. (src/dashboards.test.ts runs every panel through @grafana/scenes.)
           const defaults = JSON.parse(
@@ -118,7 +126,9 @@ describe('dashboards', () => {
   });
 
   it('give every "All"-able variable of an emnify-querying dashboard the custom all value *', () => {
-    for (const { json } of dashboards.filter((d) => JSON.stringify(d.json.panels).includes('"emnify-events"'))) {
+    for (const { json } of dashboards.filter((d) =>
+      JSON.stringify(d.json.panels).includes('emnify-events-datasource')
+    )) {
       for (const v of json.templating.list.filter((x) => x.includeAll)) {
         expect({ dashboard: json.uid, variable: v.name, allValue: v.allValue }).toEqual({
           dashboard: json.uid,
@@ -672,6 +682,95 @@ withEngines('the stack on loopback: simulator → HA pair of exporters → Prome
     expect(total.map((r) => Number(r.value[1]))).toEqual([Object.values(truth).reduce((a, b) => a + b, 0)]);
     console.info(`critical events in the last ${seconds} s, overview vs simulator truth: ${JSON.stringify(table)}`);
   });
+
+  it('drill-down: every overview link to the explorer opens queries that return the clicked value’s events', async () => {
+    const client = new EmnifyClient({
+      transport: fetchTransport({ baseUrl: sim.url }),
+      applicationToken: sim.applicationToken,
+      rateLimiter: null,
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    });
+    const types = await client.getEventTypes();
+    const typeId = (name: string) => types.find((t) => t.description === name)!.id;
+    const idOf = (names: Record<number, string>, name: string) =>
+      Number(Object.entries(names).find(([, n]) => n === name)![0]);
+    const explorerTarget = (title: string) => explorer.panels.find((p) => p.title === title)!.targets![0];
+    const seconds = Math.floor((Date.now() - scrapedSince) / 1000) - 1;
+    const until = Math.floor(Date.now() / 1000) * 1000;
+    const range = { from: until - seconds * 1000, to: until };
+    const checked: string[] = [];
+    for (const panel of overview.panels) {
+      for (const link of panelLinks(panel).filter((l) => l.url.startsWith(`/d/${explorer.uid}?`))) {
+        // The clicked series: the busiest of the panel's query on the concrete organisation, country and operator.
+        let labels: Record<string, string> = {};
+        if (/\$\{__(field|data)/.test(link.url)) {
+          const result = await prom.query(
+            interpolate(
+              panel.targets![0].expr!,
+              { range: `${seconds}s`, rateInterval: '4s', interval: '1s' },
+              { organisation: ORGANISATION, ...place, datasource: '' }
+            )
+          );
+          expect({ panel: panel.title, samples: result.length > 0 }).toEqual({ panel: panel.title, samples: true });
+          labels = result.sort((a, b) => Number(b.value[1]) - Number(a.value[1]))[0].metric;
+        }
+        const values = linkValues(followLink(link.url, labels, place));
+        const variables = explorerVariables(values);
+        const query = (title: string) =>
+          toEventQuery(
+            withEventTypeIds(
+              withoutAnyValues(withVariables(explorerTarget(title), variables) as unknown as EmnifyQuery),
+              types
+            ),
+            range,
+            1000
+          );
+        const total = (await client.getEventPage({ ...query('Matching events'), perPage: 1 })).paging.totalCount;
+        const { events } = await client.listEvents(query('Events'));
+        // Ground truth: the simulator's events of the range with the clicked values, as the exporter labels them.
+        const truth = sim
+          .truth({ from: range.from, until: range.to + 999 })
+          .byLabels.filter(
+            (r) =>
+              (!values.type || values.type.map(typeId).includes(r.typeId)) &&
+              (!values.severity || r.severityId === idOf(EVENT_SEVERITY_NAMES, values.severity[0])) &&
+              (!values.source || r.sourceId === idOf(EVENT_SOURCE_NAMES, values.source[0])) &&
+              (!values.country || values.country.includes(r.countryIso)) &&
+              (!values.operator || values.operator.includes(r.operator))
+          )
+          .reduce((sum, r) => sum + r.count, 0);
+        const shown = {
+          types: [...new Set(events.map((e) => e.typeId))].every(
+            (id) => !values.type || values.type.map(typeId).includes(id)
+          ),
+          countries: [...new Set(events.map((e) => e.network?.countryIso ?? ''))].filter(
+            (c) => values.country && !values.country.includes(c)
+          ),
+          operators: [...new Set(events.map((e) => e.network?.operatorName ?? ''))].filter(
+            (o) => values.operator && !values.operator.includes(o)
+          ),
+        };
+        expect({ panel: panel.title, link: link.title, values, total, listed: events.length, shown }).toEqual({
+          panel: panel.title,
+          link: link.title,
+          values,
+          total: truth,
+          listed: truth,
+          shown: { types: true, countries: [], operators: [] },
+        });
+        expect({ panel: panel.title, link: link.title, some: truth > 0 }).toEqual({
+          panel: panel.title,
+          link: link.title,
+          some: true,
+        });
+        checked.push(`${panel.title}: ${JSON.stringify(values)} → ${truth}`);
+      }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(14);
+    console.info(
+      `drill-down links followed (explorer's exact total = listed events = simulator truth):\n${checked.join('\n')}`
+    );
+  }, 60_000);
 
   it('shows each exporter of the pair fresh, one value each', async () => {
     const freshness = overviewTargets.find((t) => t.panel === 'Since last complete poll')!;

@@ -18,7 +18,11 @@ export interface ApiSpelling {
 }
 
 /** A saved target's filters: each `$variable` replaced by the chosen value(s), a field whose variable is "All" or empty left out. */
-export function expectedFilter(target: Record<string, unknown>, choice: Choice, spelling: ApiSpelling = {}): EventFilter {
+export function expectedFilter(
+  target: Record<string, unknown>,
+  choice: Choice,
+  spelling: ApiSpelling = {}
+): EventFilter {
   const values = (saved: unknown): string[] => {
     const entries = Array.isArray(saved) ? saved : [saved];
     return entries.flatMap((raw) => {
