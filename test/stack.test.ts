@@ -692,6 +692,10 @@ withEngines('the stack on loopback: simulator → HA pair of exporters → Prome
     });
     const types = await client.getEventTypes();
     const typeId = (name: string) => types.find((t) => t.description === name)!.id;
+    // Failed logins and PDP context requests (some rejected), so that every link has events to show.
+    sim.addEvents(2, { typeId: 6 });
+    sim.addEvents(2, { typeId: 7 });
+    sim.addEvents(60, { typeId: 3 });
     const idOf = (names: Record<number, string>, name: string) =>
       Number(Object.entries(names).find(([, n]) => n === name)![0]);
     const explorerTarget = (title: string) => explorer.panels.find((p) => p.title === title)!.targets![0];

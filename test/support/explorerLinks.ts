@@ -73,11 +73,17 @@ export function explorerVariables(values: Record<string, string[]>): Record<stri
   return out;
 }
 
-/** An explorer target with its `$variables` replaced by `values` (a multi-value one as `a|b`). */
+/** An explorer target with its `$variables` replaced by `values` (a multi-value one as `a|b`; in a list, one entry each). */
 export function withVariables<T>(target: T, values: Record<string, string>): T {
-  return JSON.parse(
+  const replaced = JSON.parse(
     JSON.stringify(target).replace(/"\$(\w+)"/g, (m, name: string) =>
       name in values ? JSON.stringify(values[name]) : m
     )
-  ) as T;
+  ) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(replaced)) {
+    if (Array.isArray(value)) {
+      replaced[key] = value.flatMap((v) => (typeof v === 'string' ? v.split('|') : [v]));
+    }
+  }
+  return replaced as T;
 }
