@@ -9,7 +9,7 @@ import { Browser, Page, chromium } from 'playwright-core';
 import { EmnifyClient, EmnifyEvent, EventFilter, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DIST, DS_UID, Harness, startHarness } from './harness';
-import { DashboardResult, hostIds } from './host/ids';
+import { DashboardResult, ExplorerPanelResult, hostIds } from './host/ids';
 import { selectors } from '../../src/selectors';
 import { SavedDashboard, SavedTarget, pluginPanels } from '../grafana/dashboardModel';
 import { dashboards } from '../support/dashboards';
@@ -23,6 +23,11 @@ const BAD_TOKEN = 'not-a-valid-application-token';
 const VIEWPORT = 1280;
 
 const id = (testId: string) => `[data-testid="${testId}"]`;
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 describe('the built plugin in Chromium', () => {
   let sim: RunningSimulator;
@@ -151,7 +156,8 @@ describe('the built plugin in Chromium', () => {
     await shot('query-event-types');
     await page.keyboard.press('Escape');
     await pick(hostIds.query, selectors.query.field('severity'), ['INFO']);
-    await page.locator(`${id(hostIds.query)} ${id(selectors.query.field('country'))}`).fill('Germany');
+    // The country as the tables and the exporter's label show it (ISO code), in any case.
+    await page.locator(`${id(hostIds.query)} ${id(selectors.query.field('country'))}`).fill('de');
     await format('Table');
     await runQuery();
     const want = await expected({ type: [create, remove], severity: 0, country: 'Germany' });
@@ -174,6 +180,7 @@ describe('the built plugin in Chromium', () => {
       'Country',
       'Alert',
       'ID',
+      'Country name',
     ]) {
       await expect(table.getByRole('columnheader', { name: header, exact: true }).count()).resolves.toBe(1);
     }
@@ -276,8 +283,14 @@ describe('the built plugin in Chromium', () => {
     const values = page.locator(id(hostIds.variableValues));
     await values.waitFor();
     const all = await expected({});
-    const countries = [...new Set(all.map((e) => e.network?.countryName).filter((c): c is string => !!c))].sort();
-    expect(await values.innerText()).toBe(countries.join(', '));
+    // ISO codes (as the exporter's label), each shown with the name the simulator's events carry.
+    const countries = new Map(all.filter((e) => e.network).map((e) => [e.network!.countryIso, e.network!.countryName]));
+    expect(await values.innerText()).toBe(
+      [...countries.keys()]
+        .sort()
+        .map((iso) => `${iso} (${countries.get(iso)})`)
+        .join(', ')
+    );
     await shot('variable-countries');
   });
 
@@ -310,7 +323,7 @@ describe('the built plugin in Chromium', () => {
     expect(results.map((r) => [r.dashboard, r.kind, r.title])).toEqual(
       expectedRows.map((r) => [r.dashboard, r.kind, r.title])
     );
-    expect(results.length).toBe(8);
+    expect(results.length).toBe(13);
     for (const [i, result] of results.entries()) {
       const want = await reference.listEvents({
         filter: { ...expectedFilter(expectedRows[i].target, {}), from: result.from, until: result.to },
@@ -321,6 +334,94 @@ describe('the built plugin in Chromium', () => {
     expect(results.find((r) => r.title === 'Events')!.events).toBe(6000);
     await page.locator(id(hostIds.dashboards)).scrollIntoViewIfNeeded();
     await shot('dashboards-defaults');
+  });
+
+  it('draws the explorer dashboard: every panel shows the simulator’s events, exact counts, links to the SIM and the Portal', async () => {
+    await page.locator(id(hostIds.runExplorer)).click();
+    await page.locator(id(hostIds.explorer)).waitFor({ timeout: 60_000 });
+    const panels = page.locator(id(hostIds.explorerPanel));
+    const results = (await panels.evaluateAll((els) => els.map((e) => e.getAttribute('data-result')))).map(
+      (r) => JSON.parse(r!) as ExplorerPanelResult
+    );
+    const saved = dashboards.find((d) => d.json.uid === 'emnify-event-explorer')!.json as unknown as SavedDashboard;
+    const plugin = pluginPanels(saved, 'emnify-events-datasource');
+    expect(results.map((r) => r.title)).toEqual(plugin.map((p) => p.title));
+    // Each panel shows what the simulator has for its query on the defaults, within its own range.
+    for (const [i, r] of results.entries()) {
+      const want = await reference.listEvents({
+        filter: { ...expectedFilter(plugin[i].targets![0], {}), from: r.from, until: r.to },
+        perPage: 1000,
+      });
+      expect(r).toEqual({ ...r, state: 'Done', error: undefined, shown: want.events.length });
+    }
+    const byTitle = (title: string) => results.find((r) => r.title === title)!;
+    // The 24 h panels: the last 24 hours whatever the dashboard's range; the count exact, a whole number, red.
+    const critical = byTitle('Critical events in the last 24 h');
+    expect(critical.to - critical.from).toBe(24 * HOUR);
+    const criticalEvents = await reference.listEvents({
+      filter: { severity: 2, from: critical.from, until: critical.to },
+      perPage: 1000,
+    });
+    expect(criticalEvents.events.length).toBeGreaterThan(0);
+    expect({ text: critical.text, color: critical.color }).toEqual({
+      text: String(criticalEvents.events.length),
+      color: '#F2495C', // the theme's red: the threshold at 1
+    });
+    expect(
+      byTitle('Critical events in the last 24 h: which SIM?').to -
+        byTitle('Critical events in the last 24 h: which SIM?').from
+    ).toBe(24 * HOUR);
+    expect(byTitle('Matching events').text).toBe('6000');
+    // Counts by country: the exporter's spelling (ISO codes), "none" for events without network.
+    const countries = new Set(
+      (await reference.listEvents({ filter: { from: range.from, until: range.to }, perPage: 1000 })).events.map(
+        (e) => e.network?.countryIso || 'none'
+      )
+    );
+    expect(new Set(byTitle('Events by country').series)).toEqual(countries);
+    // Data links of the first critical event: its SIM's and endpoint's events here, and the emnify Portal.
+    const which = byTitle('Critical events in the last 24 h: which SIM?');
+    const { ICCID: iccid, Endpoint: endpoint } = which.firstRow!;
+    expect(iccid).toMatch(/^\d{19,20}$/);
+    const keep = 'var-datasource=emnify-events&from=now-24h&to=now&timezone=utc';
+    expect(which.links!.ICCID).toEqual([
+      { title: `Events of SIM ${iccid} (explorer)`, href: `/d/emnify-event-explorer?var-iccid=${iccid}&${keep}` },
+      { title: 'SIM inventory (emnify Portal)', href: 'https://portal.emnify.com/sim-inventory' },
+    ]);
+    expect(which.links!.Endpoint).toEqual([
+      {
+        title: `Events of endpoint ${endpoint} (explorer)`,
+        href: `/d/emnify-event-explorer?var-endpoint=${endpoint}&${keep}`,
+      },
+      {
+        title: `${endpoint} in Connected Devices (emnify Portal)`,
+        href: `https://portal.emnify.com/connected-devices?name=${encodeURIComponent(endpoint)}`,
+      },
+    ]);
+    // Flapping devices: Grafana's groupBy and sortBy transformations, the most PDP context deletes first.
+    const deletes = await reference.listEvents({
+      filter: { type: 5, from: range.from, until: range.to },
+      perPage: 1000,
+    });
+    const perEndpoint = new Map<string, number>();
+    for (const e of deletes.events) {
+      perEndpoint.set(e.endpoint?.name ?? '', (perEndpoint.get(e.endpoint?.name ?? '') ?? 0) + 1);
+    }
+    const most = Math.max(...perEndpoint.values());
+    const flapping = byTitle('Devices with the most PDP context deletes (flapping)').firstRow!;
+    expect(Object.keys(flapping)).toEqual(['Endpoint', 'ICCID', 'ID (count)']);
+    expect({ deletes: Number(flapping['ID (count)']), of: perEndpoint.get(flapping.Endpoint) }).toEqual({
+      deletes: most,
+      of: most,
+    });
+    // A screenshot of each panel and of the whole dashboard.
+    await page.locator(id(hostIds.explorer)).scrollIntoViewIfNeeded();
+    for (const [i, r] of results.entries()) {
+      await panels
+        .nth(i)
+        .screenshot({ path: join(SHOTS, `explorer-${String(i + 1).padStart(2, '0')}-${slug(r.title)}.png`) });
+    }
+    await page.locator(id(hostIds.explorer)).screenshot({ path: join(SHOTS, 'explorer-dashboard.png') });
   });
 
   it('says when the page cap cut results off, and how to change it', async () => {

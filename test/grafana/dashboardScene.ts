@@ -133,6 +133,8 @@ export interface DashboardRun {
     annotation: SavedAnnotation
   ): Promise<{ state: LoadingState; events?: DataFrame; errors?: DataQueryError[] }>;
   timeRange(): TimeRange;
+  /** Interpolates `text` in the scene, as a VizPanel interpolates its field config and data links. */
+  interpolate(text: string, scopedVars?: ScopedVars, format?: string | ((value: unknown) => string)): string;
 }
 
 /** Builds the scene of `dashboard` over a time range (default: the dashboard's own). */
@@ -159,6 +161,8 @@ export function dashboardScene(dashboard: SavedDashboard, time?: { from: string;
     scene,
     templateSrv,
     timeRange: () => sceneGraph.getTimeRange(scene).state.value,
+    interpolate: (text, scopedVars, format) =>
+      sceneGraph.interpolate(scene, text, scopedVars, format as VariableFormatID | ((value: unknown) => string)),
     async load() {
       scene.activate();
       const deadline = Date.now() + 15_000;
