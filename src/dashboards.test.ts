@@ -55,8 +55,8 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
   afterAll(() => sim.close());
 
   /** The dashboard's scene with the plugin's DataSource registered as Grafana registers data sources. */
-  async function open(dashboard: SavedDashboard): Promise<DashboardRun> {
-    const run = dashboardScene(dashboard);
+  async function open(dashboard: SavedDashboard, time?: { from: string; to: string }): Promise<DashboardRun> {
+    const run = dashboardScene(dashboard, time);
     const { backendSrv } = grafanaBackend(UID, {
       jsonData: { apiUrl: sim.url },
       secureJsonData: { applicationToken: sim.applicationToken },
@@ -153,6 +153,30 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
     run.templateSrv.replace('$type $severity $source', {}, (v: unknown) => (values.push(v), ''));
     expect(values.map((v) => (v as string[]).length)).toEqual([67, 3, 3]);
     await checkPanels(run, withoutAllValue, {});
+  });
+
+  it('explorer: the "last 24 h" panels read the last 24 hours whatever the dashboard range, the others follow it', async () => {
+    const run = await open(explorer, { from: 'now-1h', to: 'now' });
+    const results = await checkPanels(run, explorer, {});
+    const spans: Record<string, number> = {};
+    for (const panel of pluginPanels(explorer, PLUGIN_ID)) {
+      const range = (await run.runPanel(panel)).request!.range;
+      spans[panel.title] = range.to.valueOf() - range.from.valueOf();
+    }
+    expect(
+      Object.entries(spans)
+        .filter(([, span]) => span === 24 * HOUR)
+        .map(([title]) => title)
+    ).toEqual(['Critical events in the last 24 h', 'Critical events in the last 24 h: which SIM?']);
+    expect(new Set(Object.values(spans).filter((span) => span !== 24 * HOUR))).toEqual(new Set([HOUR]));
+    // More critical events in the last 24 hours than in the dashboard's last hour: the panel is not the range's.
+    const critical = results.find((r) => r.panel === 'Critical events in the last 24 h')!;
+    const inTheHour = (
+      await reference.listEvents({
+        filter: { severity: 2, from: run.timeRange().from.valueOf(), until: run.timeRange().to.valueOf() },
+      })
+    ).events.length;
+    expect(critical.shown).toBeGreaterThan(inTheHour);
   });
 
   it("explorer: more than 6 operators (the API's limit) is an error naming the variable, not a cut", async () => {
