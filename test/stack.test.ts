@@ -696,11 +696,13 @@ withEngines('the stack on loopback: simulator → HA pair of exporters → Prome
     sim.addEvents(2, { typeId: 6 });
     sim.addEvents(2, { typeId: 7 });
     sim.addEvents(60, { typeId: 3 });
+    await sleep(3000);
     const idOf = (names: Record<number, string>, name: string) =>
       Number(Object.entries(names).find(([, n]) => n === name)![0]);
     const explorerTarget = (title: string) => explorer.panels.find((p) => p.title === title)!.targets![0];
     const seconds = Math.floor((Date.now() - scrapedSince) / 1000) - 1;
-    const until = Math.floor(Date.now() / 1000) * 1000;
+    // A range that ended 2 s ago: no event of its last second is still on its way while the queries run.
+    const until = Math.floor((Date.now() - 2000) / 1000) * 1000;
     const range = { from: until - seconds * 1000, to: until };
     const checked: string[] = [];
     for (const panel of overview.panels) {
