@@ -62,10 +62,7 @@ export function queryErrorMessage(err: unknown, jsonData: EmnifyDataSourceOption
 /** The health check's message in the data source's connection mode: exactly what is wrong and what to do. */
 export function healthCheckMessage(err: unknown, jsonData: EmnifyDataSourceOptions = {}): string {
   if (connectionMode(jsonData) === 'gateway') {
-    return (
-      gatewayErrorMessage(err, String(jsonData.gatewayUrl)) ??
-      `The events gateway at ${String(jsonData.gatewayUrl)}: ${describeError(err)}`
-    );
+    return gatewayErrorMessage(err, String(jsonData.gatewayUrl)) ?? describeError(err);
   }
   if (!(err instanceof EmnifyError)) {
     return `Unexpected error: ${describeError(err)}`;
