@@ -61,6 +61,42 @@ const tails = [
 ];
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
+/**
+ * The proxy stand-in with plugin.json's routes for a data source in `connection` mode that stores both
+ * modes' URLs and secrets, in front of the simulator (the API URL) and a recording gateway (the gateway
+ * URL); registers the suite's hooks.
+ */
+function proxyOf(connection: 'direct' | 'gateway') {
+  const state = {} as { sim: RunningSimulator; gateway: Awaited<ReturnType<typeof recordingGateway>> };
+  const routes = pluginRoutes();
+  const settings = (): DataSourceSettings => ({
+    jsonData: { connection, apiUrl: state.sim.url, gatewayUrl: state.gateway.url },
+    secureJsonData: { applicationToken: state.sim.applicationToken, gatewayToken: GATEWAY_TOKEN },
+  });
+  beforeAll(async () => {
+    state.sim = await startSimulator({ port: 0, seed: 5, historyMs: 3_600_000, historyEvents: 50, eventsPerSecond: 0 });
+    state.gateway = await recordingGateway();
+  });
+  afterAll(async () => {
+    await state.sim.close();
+    await state.gateway.close();
+  });
+  beforeEach(() => {
+    state.sim.resetRequestLog();
+    state.gateway.seen.length = 0;
+  });
+  return {
+    get sim() {
+      return state.sim;
+    },
+    get gateway() {
+      return state.gateway;
+    },
+    send: (method: string, path: string, headers: Record<string, string> = {}) =>
+      proxyRequest(routes, settings(), { method, path, headers, body: method === 'GET' ? undefined : '{}' }),
+  };
+}
+
 describe('the routes in each mode, as Go renders them (read off Go 1.19 text/template with these settings)', () => {
   const routes = pluginRoutes();
   const secure = { applicationToken: 'APP', gatewayToken: 'GW' };
@@ -109,29 +145,9 @@ describe('the routes in each mode, as Go renders them (read off Go 1.19 text/tem
 });
 
 describe('direct-mode routes through the data source proxy', () => {
-  let sim: RunningSimulator;
-  let gateway: Awaited<ReturnType<typeof recordingGateway>>;
-  const routes = pluginRoutes();
   // The other mode's settings are stored too (a data source switched from gateway mode keeps its secret).
-  const settings = (): DataSourceSettings => ({
-    jsonData: { connection: 'direct', apiUrl: sim.url, gatewayUrl: gateway.url },
-    secureJsonData: { applicationToken: sim.applicationToken, gatewayToken: GATEWAY_TOKEN },
-  });
-  const send = (method: string, path: string, headers: Record<string, string> = {}) =>
-    proxyRequest(routes, settings(), { method, path, headers, body: method === 'GET' ? undefined : '{}' });
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 5, historyMs: 3_600_000, historyEvents: 50, eventsPerSecond: 0 });
-    gateway = await recordingGateway();
-  });
-  afterAll(async () => {
-    await sim.close();
-    await gateway.close();
-  });
-  beforeEach(() => {
-    sim.resetRequestLog();
-    gateway.seen.length = 0;
-  });
+  const setup = proxyOf('direct');
+  const send = setup.send;
 
   it('reach the event list, the type lookup and the scoped event lists the plugin reads', async () => {
     const auth = await send('POST', 'emnify-auth');
@@ -147,7 +163,7 @@ describe('direct-mode routes through the data source proxy', () => {
     ]) {
       expect({ path, status: (await send('GET', path, bearer)).status }).toEqual({ path, status: 200 });
     }
-    expect(sim.requestLog().map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(setup.sim.requestLog().map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /api/v1/authenticate',
       'GET /api/v1/event',
       'GET /api/v1/event/type',
@@ -165,7 +181,7 @@ describe('direct-mode routes through the data source proxy', () => {
         }
       }
     }
-    const reached = sim.requestLog().map((r) => ({ method: r.method, path: r.path }));
+    const reached = setup.sim.requestLog().map((r) => ({ method: r.method, path: r.path }));
     expect(reached.length).toBeGreaterThan(0);
     // Every request that arrived is a method's own subtree, or a path holding one of our route names,
     // which names nothing on emnify (a route's `..` can only climb to a path that repeats the route name).
@@ -177,7 +193,7 @@ describe('direct-mode routes through the data source proxy', () => {
     expect(reached.filter((r) => /^\/api\/v1\/(organisation|service_profile|tariff_profile)/.test(r.path))).toEqual([]);
     expect(new Set(reached.map((r) => r.method))).toEqual(new Set(['GET', 'POST']));
     // Nothing reached the gateway: its routes render no URL in direct mode, so its token never leaves Grafana.
-    expect(gateway.seen).toEqual([]);
+    expect(setup.gateway.seen).toEqual([]);
   });
 
   it('reach the rest of the endpoint, SIM and user subtrees by GET: what a prefix route cannot exclude', async () => {
@@ -185,34 +201,14 @@ describe('direct-mode routes through the data source proxy', () => {
     // required; a SIM's own record is reachable with a valid JWT. The events gateway (exporter) closes it.
     await send('GET', 'emnify-sim/123');
     await send('GET', 'emnify-endpoint');
-    expect(sim.requestLog().map((r) => r.path)).toEqual(['/api/v1/sim/123', '/api/v1/endpoint']);
+    expect(setup.sim.requestLog().map((r) => r.path)).toEqual(['/api/v1/sim/123', '/api/v1/endpoint']);
   });
 });
 
 describe('gateway-mode routes through the data source proxy', () => {
-  let sim: RunningSimulator;
-  let gateway: Awaited<ReturnType<typeof recordingGateway>>;
-  const routes = pluginRoutes();
   // The other mode's settings are stored too (a data source switched from direct mode keeps its token).
-  const settings = (): DataSourceSettings => ({
-    jsonData: { connection: 'gateway', apiUrl: sim.url, gatewayUrl: gateway.url },
-    secureJsonData: { applicationToken: sim.applicationToken, gatewayToken: GATEWAY_TOKEN },
-  });
-  const send = (method: string, path: string, headers: Record<string, string> = {}) =>
-    proxyRequest(routes, settings(), { method, path, headers, body: method === 'GET' ? undefined : '{}' });
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 5, historyMs: 3_600_000, historyEvents: 50, eventsPerSecond: 0 });
-    gateway = await recordingGateway();
-  });
-  afterAll(async () => {
-    await sim.close();
-    await gateway.close();
-  });
-  beforeEach(() => {
-    sim.resetRequestLog();
-    gateway.seen.length = 0;
-  });
+  const setup = proxyOf('gateway');
+  const send = setup.send;
 
   it('reach the gateway’s paths the plugin reads, with the gateway token added; the browser sends none', async () => {
     for (const path of [
@@ -224,7 +220,7 @@ describe('gateway-mode routes through the data source proxy', () => {
     ]) {
       expect({ path, status: (await send('GET', path)).status }).toEqual({ path, status: 200 });
     }
-    expect(gateway.seen).toEqual(
+    expect(setup.gateway.seen).toEqual(
       [
         '/api/v1/event?per_page=1',
         '/api/v1/event/type',
@@ -237,7 +233,7 @@ describe('gateway-mode routes through the data source proxy', () => {
 
   it('replace an Authorization the browser sends with the gateway token', async () => {
     await send('GET', 'gateway-event', { 'x-ds-authorization': 'Bearer from-the-browser', authorization: 'Basic x' });
-    expect(gateway.seen.map((r) => r.authorization)).toEqual([`Bearer ${GATEWAY_TOKEN}`]);
+    expect(setup.gateway.seen.map((r) => r.authorization)).toEqual([`Bearer ${GATEWAY_TOKEN}`]);
   });
 
   it(`send nothing to emnify and only GETs to the gateway (${heads.length * tails.length * methods.length} hostile requests)`, async () => {
@@ -249,17 +245,17 @@ describe('gateway-mode routes through the data source proxy', () => {
       }
     }
     // The direct routes render no URL in gateway mode: the application token never leaves Grafana.
-    expect(sim.requestLog()).toEqual([]);
-    expect(gateway.seen.length).toBeGreaterThan(0);
-    expect(new Set(gateway.seen.map((r) => r.method))).toEqual(new Set(['GET']));
+    expect(setup.sim.requestLog()).toEqual([]);
+    expect(setup.gateway.seen.length).toBeGreaterThan(0);
+    expect(new Set(setup.gateway.seen.map((r) => r.method))).toEqual(new Set(['GET']));
     // Every request under the gateway's read subtrees, or on a path holding one of our route names (which the
     // gateway answers 404): `..` in a route's tail climbs only to a path that repeats the route name.
-    const outside = gateway.seen.filter(
+    const outside = setup.gateway.seen.filter(
       (r) =>
         !/^\/api\/v1\/(event|endpoint|sim|user)(\/|\?|$)/.test(r.path) &&
         !r.path.split(/[/?]/).some((segment) => segment.startsWith('gateway-'))
     );
     expect(outside).toEqual([]);
-    expect(gateway.seen.filter((r) => /^\/(metrics|-\/)/.test(r.path))).toEqual([]);
+    expect(setup.gateway.seen.filter((r) => /^\/(metrics|-\/)/.test(r.path))).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * A real exporter process with its events gateway, in front of an emnify API (the simulator): what the
  * plugin's gateway-mode tests talk to through the Grafana proxy stand-in. The exporter's sources are
- * bundled by esbuild once per test process (no build needed), then run with `node` like the shipped
+ * bundled by esbuild once per test process (no build needed), then run by `node` like the shipped
  * exporter, configured by its environment as docker-compose configures it. Its poller runs too, paced
  * every hour so that it stays out of the tests' way.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './freePort';
@@ -16,16 +16,12 @@ const ROOT = resolve(__dirname, '../..');
 let bundled: Promise<string> | undefined;
 
 /**
- * exporter/src/main.ts bundled for Node (once per test process), by esbuild's own command in a child
- * process: esbuild's JavaScript API refuses to run inside a jsdom test environment.
+ * exporter/src/main.ts bundled for Node, in memory (once per test process), by esbuild's own command in a
+ * child process: esbuild's JavaScript API refuses to run inside a jsdom test environment. The bundle is
+ * fed to `node -`, so no file is left behind.
  */
 function exporterBundle(): Promise<string> {
   bundled ??= new Promise((resolveBundle, reject) => {
-    // As in the shipped layout: dist/ next to the exporter's package.json (it reads its version from there).
-    const dir = mkdtempSync(join(tmpdir(), 'exporter-bundle-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    copyFileSync(join(ROOT, 'exporter/package.json'), join(dir, 'package.json'));
-    const outfile = join(dir, 'dist', 'main.cjs');
     execFile(
       join(ROOT, 'node_modules/.bin/esbuild'),
       [
@@ -36,9 +32,9 @@ function exporterBundle(): Promise<string> {
         '--target=node20',
         '--log-level=warning',
         `--alias:@emnify-events/client=${join(ROOT, 'packages/client/src/index.ts')}`,
-        `--outfile=${outfile}`,
       ],
-      (err, _stdout, stderr) => (err ? reject(new Error(`esbuild: ${stderr}`)) : resolveBundle(outfile))
+      { maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => (err ? reject(new Error(`esbuild: ${stderr}`)) : resolveBundle(stdout))
     );
   });
   return bundled;
@@ -92,7 +88,14 @@ export async function startGatewayExporter(options: GatewayExporterOptions): Pro
   if (options.gatewayToken !== undefined) {
     env.EXPORTER_GATEWAY_TOKEN = options.gatewayToken;
   }
-  const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A script read from stdin has `.` as its __dirname: from exporter/src, `..` holds the exporter's
+  // package.json, where it reads its version (as dist/main.js does in the shipped layout).
+  const child = spawn(process.execPath, ['-'], {
+    cwd: join(ROOT, 'exporter/src'),
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin!.end(bundle);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
