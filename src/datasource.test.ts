@@ -11,7 +11,7 @@
 import { CoreApp, DataQueryRequest, DataQueryResponse, DataSourceInstanceSettings, dateTime } from '@grafana/data';
 import { BackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
-import { ClientObserver } from '@emnify-events/client';
+import { ClientObserver, EmnifyClient, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DataSource } from './datasource';
 import { EmnifyDataSourceOptions, EmnifyQuery } from './types';
@@ -200,6 +200,28 @@ describe.each(['direct', 'gateway'] as const)('DataSource ↔ Grafana proxy stan
     const expected = truth.byLabels.filter((l) => l.typeId === 3 || l.typeId === 5).reduce((a, l) => a + l.count, 0);
     expect(frame.length).toBe(expected);
     expect(frame.fields[4].values[0]).toHaveProperty('type');
+  });
+
+  it('sends text with spaces and | through Grafana’s query re-encoding (+ for spaces) to the same events', async () => {
+    const reference = new EmnifyClient({
+      transport: fetchTransport({ baseUrl: sim.url }),
+      applicationToken: sim.applicationToken,
+      rateLimiter: null,
+    });
+    const range = { from: NOW - 2 * HOUR, until: NOW };
+    const sample = (await reference.listEvents({ filter: range, perPage: 1000 })).events.find((e) =>
+      e.description.includes(' ')
+    )!;
+    // Its first three words, as a user types them into the filter (the API matches a part of the text).
+    const description = sample.description.split(' ').slice(0, 3).join(' ');
+    const filter = { ...range, description, country: ['Germany', 'France'] };
+    const want = (await reference.listEvents({ filter, perPage: 1000 })).events.map((e) => String(e.id));
+    expect(want.length).toBeGreaterThan(5);
+    const res = await run(ds, request([{ format: 'table', description, country: 'Germany|France' }]));
+    expect(res.errors).toBeUndefined();
+    expect(res.data[0].fields.find((f: { name: string }) => f.name === 'ID').values).toEqual(
+      want.slice().sort((a, b) => Number(b) - Number(a))
+    );
   });
 
   it('returns a flat table with every useful column', async () => {
