@@ -11,7 +11,7 @@ import {
 } from '../types';
 import { selectors } from '../selectors';
 import { EXAMPLE_GATEWAY_URL, apiUrlProblem, gatewayUrlProblem, normaliseApiUrl } from '../api/apiUrl';
-import { connectionMode } from '../api/connection';
+import { connectionMode, connectionProblem } from '../api/connection';
 
 type Props = DataSourcePluginOptionsEditorProps<EmnifyDataSourceOptions, EmnifySecureJsonData>;
 type SecretKey = keyof EmnifySecureJsonData;
@@ -41,7 +41,10 @@ const SECRET_OF: Record<ConnectionMode, SecretKey> = { direct: 'applicationToken
  */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields, secureJsonData } = options;
-  const mode = connectionMode(jsonData) ?? 'direct';
+  // A stored value that is neither "direct" nor "gateway" (provisioned) selects no option and names its
+  // problem; the fields shown meanwhile are direct mode's.
+  const stored = connectionMode(jsonData);
+  const mode = stored ?? 'direct';
   // A URL's problem shows once its field is left, not while a URL is being typed.
   const [editing, setEditing] = useState<'apiUrl' | 'gatewayUrl' | undefined>();
   const setJson = (patch: Partial<EmnifyDataSourceOptions>) =>
@@ -51,10 +54,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     setJson({ [key]: e.target.value === '' || !Number.isFinite(n) ? undefined : Math.floor(n) });
   };
   const setConnection = (next: ConnectionMode) => {
-    if (next === mode) {
+    if (next === stored) {
       return;
     }
-    const cleared = SECRET_OF[mode];
+    const cleared = SECRET_OF[next === 'direct' ? 'gateway' : 'direct'];
     onOptionsChange({
       ...options,
       jsonData: { ...jsonData, connection: next },
@@ -132,21 +135,23 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   );
   return (
     <>
-      <InlineField
-        label="Connection"
-        labelWidth={28}
-        tooltip={CONNECTIONS.map((c) => `${c.label}: ${c.description}`).join(' ')}
-        interactive
-      >
-        <div data-testid={selectors.config.connection}>
+      <div data-testid={selectors.config.connection}>
+        <InlineField
+          label="Connection"
+          labelWidth={28}
+          tooltip={CONNECTIONS.map((c) => `${c.label}: ${c.description}`).join(' ')}
+          interactive
+          invalid={!stored}
+          error={stored ? undefined : connectionProblem(jsonData)}
+        >
           <RadioButtonGroup<ConnectionMode>
             aria-label="Connection"
             options={CONNECTIONS.map(({ label, value, description }) => ({ label, value, description }))}
-            value={mode}
+            value={stored}
             onChange={setConnection}
           />
-        </div>
-      </InlineField>
+        </InlineField>
+      </div>
       {mode === 'direct' ? (
         <>
           {urlField('apiUrl')}

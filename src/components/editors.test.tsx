@@ -179,6 +179,26 @@ describe('ConfigEditor: the connection', () => {
     expect(JSON.stringify(saved.jsonData)).not.toContain('gw-secret-456');
   });
 
+  it('names an unknown stored connection, and choosing direct stores it (keeping the application token)', () => {
+    const onOptionsChange = jest.fn();
+    render(
+      <ConfigEditor
+        options={configOptions({
+          jsonData: { connection: 'Gateway' as never },
+          secureJsonFields: { applicationToken: true },
+        })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    expect(
+      screen.getByText(/The connection setting "Gateway" is neither "direct" nor "gateway"\./)
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByLabelText('emnify API directly'));
+    const saved = lastCall(onOptionsChange);
+    expect(saved.jsonData).toEqual({ connection: 'direct' });
+    expect(saved.secureJsonFields).toEqual({ applicationToken: true, gatewayToken: false });
+  });
+
   it('switching back to direct clears the stored gateway token', () => {
     const onOptionsChange = jest.fn();
     render(
