@@ -77,6 +77,24 @@ describe.each(['direct', 'gateway'] as const)('the built plugin in Chromium, %s'
   /** The query editor's output format (a @grafana/ui RadioButtonGroup). */
   const format = (label: string) =>
     page.locator(id(hostIds.query)).getByRole('radio', { name: label, exact: true }).check();
+  /**
+   * Waits until the host's query (rendered as `data-query`) satisfies `holds`, as a user waits to see an
+   * edit before making the next. A MultiCombobox pick reaches onChange through downshift's state-change
+   * callbacks; without this wait, under load, the country typed right after a pick was now and then missing
+   * from the query that ran (three tests failed together, the later two inheriting the query).
+   */
+  const queryShows = async (what: string, holds: (query: Record<string, unknown>) => boolean) => {
+    const state = page.locator(id(hostIds.state));
+    let query: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      query = JSON.parse((await state.getAttribute('data-query')) ?? '{}') as Record<string, unknown>;
+      if (holds(query)) {
+        return;
+      }
+      await page.waitForTimeout(50);
+    }
+    throw new Error(`the host's query never showed ${what}: ${JSON.stringify(query)}`);
+  };
   const runQuery = async () => {
     const runs = Number(await page.locator(id(hostIds.state)).getAttribute('data-runs'));
     await page.locator(id(hostIds.run)).click();
@@ -206,11 +224,15 @@ describe.each(['direct', 'gateway'] as const)('the built plugin in Chromium, %s'
     const [create, remove] = await typeIds('Create PDP Context', 'Delete PDP Context');
     // The dropdown is filled from the simulator's /api/v1/event/type.
     await pick(hostIds.query, selectors.query.field('eventTypes'), ['Create PDP Context', 'Delete PDP Context'], 'PDP');
+    await queryShows('two event types', (q) => Array.isArray(q.eventTypes) && q.eventTypes.length === 2);
     await shot('query-event-types');
     await page.keyboard.press('Escape');
     await pick(hostIds.query, selectors.query.field('severity'), ['INFO']);
+    await queryShows('a severity', (q) => Boolean(q.severity) && String(q.severity) !== '');
     await page.locator(`${id(hostIds.query)} ${id(selectors.query.field('country'))}`).fill('Germany');
+    await queryShows('the country', (q) => q.country === 'Germany');
     await format('Table');
+    await queryShows('the table format with the country', (q) => q.format === 'table' && q.country === 'Germany');
     await runQuery();
     const want = await expected({ type: [create, remove], severity: 0, country: 'Germany' });
     expect(want.length).toBeGreaterThan(20);
