@@ -17,7 +17,9 @@ import { BackendSrv, TemplateSrv, getBackendSrv, getTemplateSrv } from '@grafana
 import { Observable } from 'rxjs';
 import { dataSourceTransport } from './api/proxyTransport';
 import { SharedRequests } from './api/sharedRequests';
-import { describeError, healthCheckMessage } from './errors';
+import { healthCheckMessage, queryErrorMessage } from './errors';
+import { connectionMode } from './api/connection';
+import { effectiveApiUrl } from './api/apiUrl';
 import { toFrames, totalFrame } from './frames/toFrames';
 import { FieldDomains, fieldDomains } from './query/anyValue';
 import { withEventTypeIds } from './query/eventTypeNames';
@@ -32,6 +34,7 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   readonly client: EmnifyClient;
   readonly pageSize: number;
   readonly maxPages: number;
+  private readonly jsonData: EmnifyDataSourceOptions;
   private readonly lists = new SharedRequests<EventList>(30_000);
   private readonly totals = new SharedRequests<number>(30_000);
   private readonly typeLookup = new SharedRequests<EventTypeInfo[]>(3_600_000);
@@ -47,10 +50,13 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     super(instanceSettings);
     this.pageSize = instanceSettings.jsonData.pageSize ?? DEFAULT_PAGE_SIZE;
     this.maxPages = instanceSettings.jsonData.maxPages ?? DEFAULT_MAX_PAGES;
-    // One client per data source: one JWT, one rate limiter for every panel using it. A stored API URL
-    // that cannot work refuses every request with a message saying how to fix it.
+    this.jsonData = instanceSettings.jsonData;
+    // One client per data source: one JWT (direct mode), one rate limiter for every panel using it. In
+    // gateway mode the route adds the gateway token: the client sends no credential and never
+    // authenticates. Settings that cannot work refuse every request with a message saying how to fix them.
     this.client = new EmnifyClient({
       transport: dataSourceTransport(instanceSettings, backend),
+      credentialByTransport: connectionMode(instanceSettings.jsonData) === 'gateway',
       ...clientOptions,
     });
     const defaultAnnotation = () => normaliseQuery({ format: 'annotations' as const, severity: '2' });
@@ -159,7 +165,7 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
             }
           } catch (err) {
             if (!signal.aborted) {
-              errors.push({ refId: target.refId, message: describeError(err) });
+              errors.push({ refId: target.refId, message: queryErrorMessage(err, this.jsonData) });
             }
           }
         })
@@ -168,18 +174,22 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     return { data, errors: errors.length ? errors : undefined };
   }
 
-  /** "Save & test": authenticate, then read one event of the last hour. */
+  /** "Save & test": authenticate (direct mode), then read one event of the last hour; the message names the mode tested. */
   async testDatasource(): Promise<TestDataSourceResponse> {
     try {
       await this.client.authenticate();
       const now = Date.now();
       const page = await this.client.getEventPage({ filter: { from: now - 3_600_000, until: now }, perPage: 1 });
+      const events = `${page.paging.totalCount} event(s) in the last hour.`;
       return {
         status: 'success',
-        message: `Connected to emnify: the application token is valid; ${page.paging.totalCount} event(s) in the last hour.`,
+        message:
+          connectionMode(this.jsonData) === 'gateway'
+            ? `Connected through the events gateway at ${String(this.jsonData.gatewayUrl)}: the gateway token is valid and the gateway reads emnify; ${events} This browser holds no emnify credential.`
+            : `Connected to the emnify API directly at ${effectiveApiUrl(this.jsonData.apiUrl)}: the application token is valid; ${events}`,
       };
     } catch (err) {
-      return { status: 'error', message: healthCheckMessage(err) };
+      return { status: 'error', message: healthCheckMessage(err, this.jsonData) };
     }
   }
 }

@@ -47,8 +47,19 @@ export const DEFAULT_QUERY = {
   groupBy: 'type',
 } as const satisfies Partial<EmnifyQuery>;
 
+/**
+ * How the data source reaches emnify (src/api/connection.ts): `direct`, the emnify API through Grafana's
+ * proxy with the application token (the browser holds the JWT); `gateway`, the exporter's events gateway
+ * with its own token (the browser holds no emnify credential). Unset means direct.
+ */
+export type ConnectionMode = 'direct' | 'gateway';
+
 export interface EmnifyDataSourceOptions extends DataSourceJsonData {
+  connection?: ConnectionMode;
+  /** Direct mode: the emnify API base URL (unset: the default). */
   apiUrl?: string;
+  /** Gateway mode: the exporter's base URL, e.g. http://exporter:8486 (its gateway answers under /api/v1). */
+  gatewayUrl?: string;
   /** per_page asked of the API. */
   pageSize?: number;
   /** Pages read at most per query. */
@@ -57,7 +68,10 @@ export interface EmnifyDataSourceOptions extends DataSourceJsonData {
 
 /** Stored encrypted by Grafana; never sent back to the browser. */
 export interface EmnifySecureJsonData {
+  /** Direct mode: the emnify application token. */
   applicationToken?: string;
+  /** Gateway mode: the exporter's EXPORTER_GATEWAY_TOKEN. */
+  gatewayToken?: string;
 }
 
 export const DEFAULT_API_URL = 'https://cdn.emnify.net';

@@ -20,6 +20,7 @@ import { SETTINGS, loadConfig } from '../exporter/src/config';
 import { Exporter, createExporter } from '../exporter/src/exporter';
 import { DEMO_GATEWAY_TOKEN } from '../exporter/src/gateway';
 import { silentLogger } from '../exporter/src/logger';
+import { connectionProblem } from '../src/api/connection';
 import { ANY_VALUE, withoutAnyValues } from '../src/query/anyValue';
 import { withEventTypeIds } from '../src/query/eventTypeNames';
 import { toEventQuery } from '../src/query/toEventQuery';
@@ -290,44 +291,115 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives Grafana the plugin, its secret and the API URL the exporter uses', () => {
-    const grafana = compose.services.grafana as {
-      image: string;
-      environment: Record<string, string>;
-      volumes: string[];
-      secrets?: string[];
-      depends_on: Record<string, { condition: string }>;
-    };
-    expect(grafana.volumes).toContain('./dist:/var/lib/grafana/plugins/emnify-events-datasource:ro');
-    expect(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe('emnify-events-datasource');
-    expect(grafana.environment.EMNIFY_API_URL).toBe(compose.services.exporter.environment?.EMNIFY_API_URL);
-    // Grafana (uid 472) reads the token from a 0400 copy owned by it, made by the one-shot grafana-secrets
-    // step from the Docker secret (a 0600 secret file of another user would stop provisioning).
+  type Service = {
+    image: string;
+    user?: string;
+    entrypoint: string[];
+    environment: Record<string, string>;
+    volumes: string[];
+    secrets?: string[];
+    depends_on: Record<string, { condition: string }>;
+  };
+  const service = (name: string) => compose.services[name] as Service;
+  const provisioned = parse(read('provisioning/datasources/datasources.yml')) as {
+    datasources: Array<{
+      uid: string;
+      url?: string;
+      jsonData: Record<string, unknown>;
+      secureJsonData?: Record<string, string>;
+    }>;
+  };
+  const emnify = provisioned.datasources.find((d) => d.uid === 'emnify-events')!;
+  /** The copy step's commands: `install -o <uid> -g <gid> -m <mode> <from> <to>` each. */
+  const copies = () =>
+    service('copy-secrets')
+      .entrypoint[2].split('&&')
+      .map((c) => c.trim().split(/\s+/));
+  /** The file a `$__file{…}` expansion names. */
+  const fileOf = (value: string) => /^\$__file\{(.+)\}$/.exec(value)?.[1];
+  /** Where a container path of `service` comes from: the named volume mounted over its folder. */
+  const volumeOf = (name: string, path: string) =>
+    service(name)
+      .volumes.map((v) => v.split(':'))
+      .find(([, target]) => path.startsWith(`${target}/`))?.[0];
+
+  it('provisions the emnify data source in gateway mode: the exporter’s URL and the gateway token, no application token', () => {
+    expect(emnify.url).toBeUndefined();
+    expect(emnify.jsonData).toEqual({
+      connection: 'gateway',
+      gatewayUrl: 'http://exporter:8486',
+      pageSize: 1000,
+      maxPages: 20,
+    });
+    expect(Object.keys(emnify.secureJsonData ?? {})).toEqual(['gatewayToken']);
+    expect(connectionProblem(emnify.jsonData)).toBeUndefined();
+    // The gateway URL is the exporter service on the port it listens on.
+    expect(compose.services.exporter.environment?.EXPORTER_LISTEN_ADDRESS).toBe(':8486');
+    expect(service('grafana').depends_on.exporter).toEqual({ condition: 'service_started' });
+    // Grafana holds no application token: no secret, no copy of it, no API URL of emnify.
+    const grafana = service('grafana');
     expect(grafana.secrets).toBeUndefined();
-    const copy = compose.services['grafana-secrets'] as {
-      image: string;
-      user: string;
-      entrypoint: string[];
-      secrets: string[];
-      volumes: string[];
-    };
-    expect(copy).toMatchObject({ image: grafana.image, user: 'root', secrets: ['emnify_application_token'] });
-    expect(copy.entrypoint.join(' ')).toBe(
-      'sh -c install -o 472 -g 0 -m 0400 /run/secrets/emnify_application_token /grafana-secrets/emnify_application_token'
-    );
-    expect(copy.volumes).toEqual(['grafana-secrets:/grafana-secrets']);
-    expect(grafana.volumes).toContain('grafana-secrets:/run/grafana-secrets:ro');
-    expect(grafana.depends_on['grafana-secrets']).toEqual({ condition: 'service_completed_successfully' });
-    expect(read('provisioning/datasources/datasources.yml')).toContain(
-      'applicationToken: $__file{/run/grafana-secrets/emnify_application_token}'
-    );
+    expect(grafana.environment.EMNIFY_API_URL).toBeUndefined();
+    expect(copies().filter((c) => c.at(-1)!.startsWith('/grafana-secrets/'))).toEqual([
+      [
+        'install',
+        '-o',
+        '472',
+        '-g',
+        '0',
+        '-m',
+        '0400',
+        '/run/secrets/exporter_gateway_token',
+        '/grafana-secrets/exporter_gateway_token',
+      ],
+    ]);
+  });
+
+  it('gives Grafana (uid 472) and the exporter (uid 1000) 0400 copies of the secrets they read, made by one copy step', () => {
+    const copy = service('copy-secrets');
+    expect(copy).toMatchObject({ image: service('grafana').image, user: 'root' });
+    expect(copy.entrypoint.slice(0, 2)).toEqual(['sh', '-ec']);
+    expect(copy.secrets).toEqual(['emnify_application_token', 'exporter_gateway_token']);
+    const owner: Record<string, string> = { grafana: '472', exporter: '1000' };
+    // Each secret file a service reads is a copy in a volume that copy-secrets fills, owned by the service's uid.
+    const reads: Array<[string, string]> = [
+      ['grafana', fileOf(emnify.secureJsonData!.gatewayToken)!],
+      ['exporter', compose.services.exporter.environment!.EMNIFY_APPLICATION_TOKEN_FILE],
+      ['exporter', compose.services.exporter.environment!.EXPORTER_GATEWAY_TOKEN_FILE],
+    ];
+    for (const [name, path] of reads) {
+      const volume = volumeOf(name, path)!;
+      expect(service(name).volumes).toContain(`${volume}:${path.slice(0, path.lastIndexOf('/'))}:ro`);
+      const into = copy.volumes.find((v) => v.startsWith(`${volume}:`))!.split(':')[1];
+      const file = path.slice(path.lastIndexOf('/') + 1);
+      const command = copies().find((c) => c.at(-1) === `${into}/${file}`);
+      expect({ name, path, command }).toEqual({
+        name,
+        path,
+        command: [
+          'install',
+          '-o',
+          owner[name],
+          '-g',
+          owner[name] === '472' ? '0' : '1000',
+          '-m',
+          '0400',
+          `/run/secrets/${file}`,
+          `${into}/${file}`,
+        ],
+      });
+      expect(service(name).depends_on['copy-secrets']).toEqual({ condition: 'service_completed_successfully' });
+    }
+    expect(copies()).toHaveLength(reads.length);
+    // The exporter image runs as node, uid 1000 (Debian's node image).
+    expect(read('exporter/Dockerfile')).toMatch(/^USER node$/m);
   });
 
   it("gives the exporter the events gateway's token as a Docker secret, the public demo one by default", () => {
-    const exporter = compose.services.exporter as { environment: Record<string, string>; secrets: string[] };
     const secrets = (parse(read('docker-compose.yml')) as { secrets: Record<string, { file: string }> }).secrets;
-    expect(exporter.environment.EXPORTER_GATEWAY_TOKEN_FILE).toBe('/run/secrets/exporter_gateway_token');
-    expect(exporter.secrets).toEqual(['emnify_application_token', 'exporter_gateway_token']);
+    expect(compose.services.exporter.environment?.EXPORTER_GATEWAY_TOKEN_FILE).toBe(
+      '/run/exporter-secrets/exporter_gateway_token'
+    );
     expect(secrets.exporter_gateway_token.file).toBe(
       '${EXPORTER_GATEWAY_TOKEN_FILE_HOST:-./secrets/demo-gateway-token}'
     );
@@ -336,6 +408,28 @@ describe('docker-compose.yml', () => {
       EMNIFY_APPLICATION_TOKEN_FILE: join(ROOT, 'secrets/demo-application-token'),
     });
     expect(config.gateway?.token).toBe(DEMO_GATEWAY_TOKEN);
+  });
+
+  it('keeps a direct-mode example that the plugin accepts, with the token Grafana would then need', () => {
+    const example = parse(read('provisioning/examples/emnify-direct.yml')) as typeof provisioned;
+    const [direct] = example.datasources;
+    expect(direct).toMatchObject({ uid: 'emnify-events', type: 'emnify-events-datasource', access: 'proxy' });
+    expect(direct.jsonData).toEqual({
+      connection: 'direct',
+      apiUrl: '${EMNIFY_API_URL}',
+      pageSize: 1000,
+      maxPages: 20,
+    });
+    expect(connectionProblem({ ...direct.jsonData, apiUrl: 'http://simulator:8485' })).toBeUndefined();
+    expect(direct.secureJsonData).toEqual({
+      applicationToken: '$__file{/run/grafana-secrets/emnify_application_token}',
+    });
+    // The copy line and the variable the example's comment tells to add.
+    const text = read('provisioning/examples/emnify-direct.yml');
+    expect(text).toContain(
+      'install -o 472 -g 0 -m 0400 /run/secrets/emnify_application_token /grafana-secrets/emnify_application_token'
+    );
+    expect(text).toContain('EMNIFY_API_URL');
   });
 
   it('mounts files that exist and uses the ports the code defaults to', () => {

@@ -74,6 +74,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     eventsPerSecond,
     lateFraction: o.lateFraction,
     maxLatenessMs: o.maxLatenessMs,
+    idOrder: o.idOrder,
   });
   const listContext = { store, cache: new SelectionCache(), seed, drift, maxPerPage: o.maxPerPage };
   const auth = new Authenticator({ applicationToken, tokenLifetimeSeconds: o.tokenLifetimeSeconds, now });

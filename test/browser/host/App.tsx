@@ -361,7 +361,12 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
             <Button data-testid={hostIds.run} onClick={() => run()} disabled={!ds}>
               Run query
             </Button>
-            <span data-testid={hostIds.state} data-state={running} data-runs={runs} />
+            <span
+              data-testid={hostIds.state}
+              data-state={running}
+              data-runs={runs}
+              data-query={JSON.stringify(query)}
+            />
             <Results response={response} format={query.format} range={range} />
           </section>
 
