@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { bundleForNode } from './bundle.mjs';
 
 const require = createRequire(import.meta.url);
@@ -513,117 +514,244 @@ if (want('frames')) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * The exporter builds the catch-up and steady-state sections compare: this checkout's, and with
+ * BENCH_BASELINE=<another checkout, built with `npm run build:node`> that one's, measured in the same run
+ * against the same simulator (this checkout's).
+ */
+const builds = [{ name: 'ours', dir: fileURLToPath(new URL('..', import.meta.url)) }];
+if (process.env.BENCH_BASELINE) {
+  builds.push({ name: 'baseline', dir: process.env.BENCH_BASELINE });
+}
+const exporterOf = (dir) => {
+  const req = createRequire(join(dir, 'package.json'));
+  return {
+    loadConfig: req(join(dir, 'exporter/dist/config.js')).loadConfig,
+    createExporter: req(join(dir, 'exporter/dist/exporter.js')).createExporter,
+    silentLogger: req(join(dir, 'exporter/dist/logger.js')).silentLogger,
+    main: join(dir, 'exporter/dist/main.js'),
+  };
+};
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+/** Event requests of an exporter, from its own metric (both builds have it). */
+const eventRequestsOf = async (exporter) =>
+  (await exporter.metrics.registry.metrics())
+    .split('\n')
+    .filter((l) => l.startsWith('emnify_exporter_api_requests_total{endpoint="/api/v1/event"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+
 if (want('catchup')) {
   section('catchup');
   for (const n of (process.env.BENCH_CATCHUP ?? '10000,100000,1000000').split(',').map(Number)) {
-    const sim = await startSimulator({
-      port: 0,
-      seed: 7,
-      historyMs: 29 * 24 * HOUR,
-      historyEvents: n,
-      eventsPerSecond: 0,
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'bench-catchup-'));
-    const t = Date.now();
-    const child = spawn(
-      process.execPath,
-      [
-        'exporter/dist/main.js',
-        '--web.listen-address',
-        '127.0.0.1:0',
-        '--state.file',
-        join(dir, 's.json'),
-        '--backfill',
-        '30d',
-        '--poll.max-window',
-        '30d',
-        '--poll.interval',
-        '1h',
-        '--log.level',
-        'debug',
-      ],
-      {
-        env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      }
-    );
-    let peak = 0;
-    const sampler = setInterval(async () => {
-      try {
-        const status = (await import('node:fs')).readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
-      } catch {}
-    }, 200);
-    await new Promise((resolve) => {
-      let log = '';
-      child.stderr.on('data', (d) => {
-        log += d;
-        if (log.includes('"msg":"poll done"')) {
-          resolve();
-        }
+    for (const build of builds) {
+      const sim = await startSimulator({
+        port: 0,
+        seed: 7,
+        historyMs: 29 * 24 * HOUR,
+        historyEvents: n,
+        eventsPerSecond: 0,
       });
-    });
-    const ms = Date.now() - t;
-    clearInterval(sampler);
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-    const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
-    row(
-      '2 catch-up',
-      `${fmt(n)} events`,
-      's to count all; event requests; peak RSS',
-      `${fmt(ms / 1000, 1)} s; ${fmt(requests)} req; ${fmt(peak / 2 ** 20)} MB`,
-      `pages: ${fmt(Math.ceil(n / 1000))}`,
-      `req/pages ${fmt(requests / Math.ceil(n / 1000), 2)} (target 1.00); RSS target < 200 MB`
-    );
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
+      const dir = mkdtempSync(join(tmpdir(), 'bench-catchup-'));
+      const t = Date.now();
+      const child = spawn(
+        process.execPath,
+        [
+          exporterOf(build.dir).main,
+          '--web.listen-address',
+          '127.0.0.1:0',
+          '--state.file',
+          join(dir, 's.json'),
+          '--backfill',
+          '30d',
+          '--poll.max-window',
+          '30d',
+          '--poll.interval',
+          '1h',
+          '--log.level',
+          'debug',
+        ],
+        {
+          env: { PATH: process.env.PATH, EMNIFY_API_URL: sim.url, EMNIFY_APPLICATION_TOKEN: sim.applicationToken },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        }
+      );
+      let peak = 0;
+      const sampler = setInterval(async () => {
+        try {
+          const status = (await import('node:fs')).readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+        } catch {}
+      }, 200);
+      const windows = await new Promise((resolve) => {
+        let log = '';
+        child.stderr.on('data', (d) => {
+          log += d;
+          const done = /"msg":"poll done".*"windows":(\d+)/.exec(log);
+          if (done) {
+            resolve(Number(done[1]));
+          }
+        });
+      });
+      const ms = Date.now() - t;
+      clearInterval(sampler);
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
+      const pages = Math.ceil(n / 1000);
+      row(
+        '2 catch-up',
+        `${fmt(n)} events, ${build.name}`,
+        's to count all; event requests; windows; peak RSS',
+        `${fmt(ms / 1000, 1)} s; ${fmt(requests)} req; ${fmt(windows)} windows; ${fmt(peak / 2 ** 20)} MB`,
+        `pages: ${fmt(pages)}; floor pages + windows: ${fmt(pages + windows)}`,
+        `req/pages ${fmt(requests / pages, 3)}; req - pages ${fmt(requests - pages)} (target ≤ windows)`
+      );
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+}
+
+/**
+ * One simulated hour of 30 s polls on a fake clock: requests against the floor (pages of the events each
+ * poll counted first), and freshness: from the second an event became visible in the API (an observer
+ * reads the newly visible ids every simulated second) to the moment its counter moved (the poll's fake
+ * start plus the real time the poll had taken until the page that counted it), or, with `push`, to the
+ * answer of the push that delivered it at that second.
+ */
+async function steadyRun(build, { rate, late, push }) {
+  const { loadConfig, createExporter, silentLogger: logger } = exporterOf(build.dir);
+  let now = Date.UTC(2026, 0, 1);
+  const sim = await startSimulator({
+    port: 0,
+    seed: 3,
+    historyEvents: 0,
+    eventsPerSecond: rate,
+    lateFraction: late,
+    maxLatenessMs: 20_000,
+    now: () => now,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-steady-'));
+  const exporter = createExporter(
+    loadConfig(
+      ['--emnify.url', sim.url, '--state.file', join(dir, 's.json'), '--poll.interval', '30s', '--backfill', '0s'],
+      {
+        EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
+        ...(push ? { EXPORTER_DATASTREAMER_TOKEN: 'bench' } : {}),
+      }
+    ),
+    { logger, now: () => now, client: { rateLimiter: null } }
+  );
+  const server = exporter.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const pushUrl = `http://127.0.0.1:${server.address().port}/datastreamer`;
+  const observer = new client.EmnifyClient({
+    transport: client.fetchTransport({ baseUrl: sim.url }),
+    applicationToken: sim.applicationToken,
+    rateLimiter: null,
+  });
+  const visibleAt = new Map();
+  const delays = [];
+  let newestSeen = 0;
+  // Counted first by a poll: fake poll start + real time into the poll.
+  let pollStart = 0;
+  let pollReal = 0;
+  let countedByPoll = 0;
+  const counted = new Set();
+  const ingest = exporter.ledger.ingest.bind(exporter.ledger);
+  exporter.ledger.ingest = (events, origin) => {
+    const result = ingest(events, origin);
+    if (origin === 'poll') {
+      const at = pollStart + (performance.now() - pollReal);
+      for (const e of events) {
+        if (!counted.has(e.id)) {
+          counted.add(e.id);
+          countedByPoll++;
+          if (visibleAt.has(e.id)) {
+            delays.push(at - visibleAt.get(e.id));
+          }
+        }
+      }
+    }
+    return result;
+  };
+  await exporter.poller.pollOnce();
+  const cpu = process.cpuUsage();
+  const before = await eventRequestsOf(exporter);
+  let floor = 0;
+  let wall = 0;
+  for (let poll = 0; poll < 120; poll++) {
+    for (let s = 0; s < 30; s++) {
+      now += 1000;
+      const page = await observer.getEventPage({ sort: '-id', perPage: 300, page: 1 });
+      const fresh = page.events.filter((e) => e.id > newestSeen);
+      for (const e of fresh) {
+        visibleAt.set(e.id, now);
+      }
+      newestSeen = Math.max(newestSeen, ...page.events.map((e) => e.id));
+      if (push && fresh.length > 0) {
+        const t = performance.now();
+        const res = await fetch(pushUrl, {
+          method: 'POST',
+          headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+          body: JSON.stringify(fresh.map((e) => e.raw ?? e)),
+        });
+        await res.text();
+        const took = performance.now() - t;
+        for (const e of fresh) {
+          if (!counted.has(e.id)) {
+            counted.add(e.id);
+            delays.push(took);
+          }
+        }
+      }
+    }
+    countedByPoll = 0;
+    pollStart = now;
+    pollReal = performance.now();
+    await exporter.poller.pollOnce();
+    wall += performance.now() - pollReal;
+    floor += Math.ceil(countedByPoll / 1000);
+  }
+  const used = process.cpuUsage(cpu);
+  const requests = (await eventRequestsOf(exporter)) - before;
+  delays.sort((a, b) => a - b);
+  server.close();
+  await exporter.stop();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { requests, floor, delays, cpu: (used.user + used.system) / 1e6, wall, events: counted.size };
 }
 
 if (want('steady')) {
   section('steady');
-  for (const rate of [5, 50, 100]) {
-    let now = Date.UTC(2026, 0, 1);
-    const sim = await startSimulator({
-      port: 0,
-      seed: 3,
-      historyEvents: 0,
-      eventsPerSecond: rate,
-      lateFraction: 0,
-      now: () => now,
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'bench-steady-'));
-    const exporter = createExporter(
-      loadConfig(
-        ['--emnify.url', sim.url, '--state.file', join(dir, 's.json'), '--poll.interval', '30s', '--backfill', '0s'],
-        { EMNIFY_APPLICATION_TOKEN: sim.applicationToken }
-      ),
-      {
-        logger: silentLogger,
-        now: () => now,
-        client: { rateLimiter: null },
-      }
-    );
-    const cpu = process.cpuUsage();
-    for (let poll = 0; poll < 120; poll++) {
-      now += 30_000;
-      await exporter.poller.pollOnce();
+  // BENCH_STEADY: rate:late share[:push], comma-separated.
+  const cases = (process.env.BENCH_STEADY ?? '5:0,50:0,100:0,5:0.1,50:0.1,100:0.1,50:0.1:push')
+    .split(',')
+    .map((c) => c.split(':'))
+    .map(([rate, late, push]) => ({ rate: Number(rate), late: Number(late), push: push === 'push' }));
+  for (const c of cases) {
+    for (const build of builds) {
+      const r = await steadyRun(build, c);
+      const what = `${c.rate} events/s, ${c.late ? '10 % late ≤ 20 s' : 'none late'}${c.push ? ', push' : ''}, ${build.name}`;
+      row(
+        '3 steady state',
+        what,
+        'event requests / hour; per poll; floor per poll (pages of events new to the polls)',
+        `${fmt(r.requests)}; ${fmt(r.requests / 120, 2)}; ${fmt(r.floor / 120, 2)}`,
+        `floor ${fmt(r.floor)} / hour`,
+        `req - floor per poll ${fmt((r.requests - r.floor) / 120, 2)} (target ≤ 1)`
+      );
+      row(
+        '3 freshness',
+        what,
+        'API visibility → counter, p50 / p95 / max (s); CPU s / hour; poll wall ms (mean)',
+        `${fmt(percentile(r.delays, 50) / 1000, 1)} / ${fmt(percentile(r.delays, 95) / 1000, 1)} / ${fmt(r.delays[r.delays.length - 1] / 1000, 1)}; ${fmt(r.cpu, 1)} s; ${fmt(r.wall / 120, 0)} ms`,
+        `${fmt(r.delays.length)} events timed of ${fmt(r.events)}`,
+        ''
+      );
     }
-    const used = process.cpuUsage(cpu);
-    const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
-    row(
-      '3 steady state',
-      `${rate} events/s, 30 s polls, 1 h`,
-      'event requests per hour; CPU s per hour (exporter + simulator)',
-      `${fmt(requests)}; ${fmt((used.user + used.system) / 1e6, 1)} s`,
-      '120 polls',
-      `${fmt(requests / 120, 2)} req/poll (window = overlap 5 m + 30 s)`
-    );
-    await exporter.stop();
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 if (want('gateway')) {

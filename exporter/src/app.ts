@@ -20,6 +20,8 @@ export interface AppDeps {
   metrics: ExporterMetrics;
   logger: Logger;
   isReady: () => boolean;
+  /** Why it is not ready, beyond isReady (shown by /-/ready: the poll waiting for the clock). */
+  notReadyReason?: () => string | undefined;
   /** The routes with their own credential (ownCredentialRoutes): the Data Streamer's, the gateway's. */
   routes: readonly OwnCredentialRoute[];
   /** The web config's basic auth, for every other route (absent or without users: open). */
@@ -92,10 +94,12 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/-/ready', (_req, res) => {
-    if (deps.isReady()) {
+    const why =
+      deps.notReadyReason?.() ?? (deps.isReady() ? undefined : 'the event type lookup has not been loaded yet');
+    if (why === undefined) {
       res.type('text/plain').send('Ready\n');
     } else {
-      res.status(503).type('text/plain').send('Not ready: the event type lookup has not been loaded yet\n');
+      res.status(503).type('text/plain').send(`Not ready: ${why}\n`);
     }
   });
 

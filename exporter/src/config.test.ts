@@ -89,6 +89,11 @@ describe('loadConfig', () => {
       'EXPORTER_POLL_INTERVAL (--poll.interval): "100ms" is shorter than the minimum 1000 ms',
     ],
     [
+      ['--poll.interval', '25d'],
+      TOKEN,
+      'EXPORTER_POLL_INTERVAL (--poll.interval): "25d" is longer than a timer can wait (2147483647 ms, about 24.8 days; Node would fire it after 1 ms)',
+    ],
+    [
       ['--web.listen-address', '8486'],
       TOKEN,
       'EXPORTER_LISTEN_ADDRESS (--web.listen-address): "8486" is not a listen address (expected host:port or :port, e.g. :8486)',
@@ -126,6 +131,10 @@ describe('loadConfig', () => {
     ],
   ])('rejects %j with one line naming the setting', (argv, env, message) => {
     expect(configError(() => loadConfig(argv as string[], env as NodeJS.ProcessEnv, () => 'x'))).toBe(message);
+  });
+
+  it('takes a poll interval up to the longest timer (24 days), not past it', () => {
+    expect(loadConfig(['--poll.interval', '24d'], TOKEN).pollIntervalMs).toBe(24 * 86_400_000);
   });
 
   it('says which token file cannot be read', () => {

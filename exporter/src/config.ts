@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { MAX_TIMER_MS, normalizeBaseUrl } from '@emnify-events/client';
 import { parseByteSize } from './byteSize';
-import { normalizeBaseUrl } from '@emnify-events/client';
 import { parseDuration } from './duration';
 import { ConfigError } from './errors';
 import { MODE_FLAGS, SETTINGS, Setting, SettingKey } from './settings';
@@ -142,6 +142,16 @@ export function configFrom(
     }
     return ms;
   };
+  /** A duration a timer waits: at most 2^31-1 ms (24.8 days), past which Node fires timers after 1 ms. */
+  const timerDuration = (key: SettingKey, min: number): number => {
+    const ms = duration(key, min);
+    if (ms > MAX_TIMER_MS) {
+      throw new ConfigError(
+        `${name(key)}: "${raw(key)!}" is longer than a timer can wait (2147483647 ms, about 24.8 days; Node would fire it after 1 ms)`
+      );
+    }
+    return ms;
+  };
   const integer = (key: SettingKey, min: number, max: number): number => {
     const text = raw(key)!;
     const n = Number(text);
@@ -235,7 +245,7 @@ export function configFrom(
     apiUrl,
     applicationToken,
     listen: parseListenAddress(raw('listen')!, name('listen')),
-    pollIntervalMs: duration('pollInterval', 1000),
+    pollIntervalMs: timerDuration('pollInterval', 1000),
     stateFile: raw('stateFile')!,
     backfillMs: duration('backfill', 0),
     overlapMs: duration('overlap', 1000),

@@ -62,6 +62,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   } = openState(config.stateFile, () => ({
     watermark: now() - config.backfillMs,
     ids: [],
+    pushIds: [],
     counts: emptyCounts(),
     lateEvents: 0,
   }));
@@ -156,6 +157,8 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     {
       onPoll: ({ ok, durationMs }) => m.pollDone({ ok, durationMs, at: now() }),
       onPage: (info) => m.pageDone(info, 'poll'),
+      onCheck: (result) => m.windowChecked(result),
+      onClock: ({ aheadMs }) => m.clock(aheadMs),
       onTypesLoaded: (count) => {
         m.typesLoaded();
         logger.info('event type lookup loaded', { types: count });
@@ -170,6 +173,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     metrics,
     logger,
     isReady: () => poller.ready,
+    notReadyReason: () => poller.notReadyReason,
     routes: ownCredentialRoutes({ dataStreamer: config.dataStreamerToken, gateway: config.gateway?.token }),
     basicAuth,
     headers: webConfig.headers,

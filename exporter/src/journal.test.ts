@@ -151,7 +151,7 @@ describe('state journal', () => {
     const path = newPath();
     const first = open(path);
     expect(first.loaded).toBe(false);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 2, seq: 0, watermark: T0 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 3, seq: 0, watermark: T0 });
     expect(statSync(journalPathOf(path)).size).toBe(0);
     const model = new DeltaTotals();
     let id = 1;
@@ -202,12 +202,61 @@ describe('state journal', () => {
     o.journal.append({ ids: [[1003, T0]], events: new Map([[key, 1]]) });
     o.journal.close();
     expect(plain(reload(path).state).events).toEqual([[key, 8]]);
-    // The first compaction writes version 2.
+    // The first compaction writes version 3.
     const again = open(path);
     again.journal.compact(again.state);
     again.journal.close();
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 2, seq: 1, late_events: 2 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 3, seq: 1, late_events: 2 });
     expect(plain(reload(path).state).events).toEqual([[key, 8]]);
+  });
+
+  it('version 3 keeps which ids only a push showed and where ids were forgotten; over a base of version 2 no id counts as polled', () => {
+    const path = newPath();
+    const key = labelKey(['Update location', 'INFO', 'Network', 'DE', 'Telekom']);
+    const o = open(path);
+    o.journal.append({ ids: [[1, T0]], events: new Map([[key, 1]]) });
+    o.journal.append({ ids: [[2, T0 + 1000]], pushed: true, events: new Map([[key, 1]]) });
+    o.journal.append({ ids: [[3, T0 + 2000]], pushed: true, events: new Map([[key, 1]]) });
+    o.journal.append({ polled: [3] });
+    o.journal.append({ watermark: T0 + 60_000, prune: T0 - 31_000 });
+    o.journal.close();
+    const replayed = reload(path).state;
+    expect({ push: replayed.pushIds, forgotten: replayed.forgottenBelow }).toEqual({
+      push: [2],
+      forgotten: T0 - 31_000,
+    });
+    // Compacted into the base (version 3) and loaded again: the same.
+    const again = open(path);
+    again.journal.compact(again.state);
+    again.journal.close();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      version: 3,
+      push_ids: [2],
+      forgotten_below: T0 - 31_000,
+    });
+    expect(reload(path).state).toMatchObject({ pushIds: [2], forgottenBelow: T0 - 31_000 });
+
+    // A version 2 base with a journal: its ids, and the journal's (whatever they say), are push-only.
+    const v2 = newPath();
+    writeFileSync(
+      v2,
+      JSON.stringify({
+        version: 2,
+        seq: 0,
+        watermark: T0,
+        ids: [[10, T0 - 1000]],
+        events: [],
+        volume: [],
+        late_events: 0,
+      })
+    );
+    writeFileSync(`${v2}.journal`, `${JSON.stringify({ seq: 1, ids: [[11, T0]], polled: [10] })}\n`);
+    const legacy = reload(v2).state;
+    expect({ ids: legacy.ids.map(([id]) => id).sort(), push: legacy.pushIds?.sort() }).toEqual({
+      ids: [10, 11],
+      push: [10, 11],
+    });
+    expect(legacy.forgottenBelow).toBeUndefined();
   });
 
   it('the exporter starts from a version 1 state file: counters continue from its values', async () => {
@@ -238,7 +287,7 @@ describe('state journal', () => {
     } finally {
       await exporter.stop();
     }
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 2, events: [[key, 7]] });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 3, events: [[key, 7]] });
   });
 
   describe('a torn last line (crash during an append) is dropped: it was never published', () => {
@@ -310,6 +359,18 @@ describe('state journal', () => {
       writeFileSync(journalPathOf(path), lines.join('\n'));
       expect(() => open(path)).toThrow(StateError);
       expect(() => open(path)).toThrow(/is corrupt at line 2 \(byte \d+\), before its last line/);
+    });
+
+    it.each([
+      ['pushed that is not true', '{"seq":2,"ids":[[2,1]],"pushed":false}', '"pushed": false is not true'],
+      ['a polled id listed twice', '{"seq":2,"polled":[2,2]}', '"polled"[1]: the event id 2 is listed twice'],
+      ['a polled id that is a text', '{"seq":2,"polled":["2"]}', '"polled"[0]: "2" is not an event id'],
+    ])('a line with %s', (_what, line, problem) => {
+      const { path, lines } = setUp();
+      lines[1] = line;
+      writeFileSync(journalPathOf(path), lines.join('\n'));
+      expect(() => open(path)).toThrow(`is corrupt at line 2`);
+      expect(() => open(path)).toThrow(problem);
     });
 
     it('a missing delta (sequence gap)', () => {
@@ -641,9 +702,10 @@ describe('state journal', () => {
       expect(statSync(journalPathOf(path)).size).toBe(0);
       o.journal.close();
       expect(totalsOf(reload(path).state)).toEqual(model.totals());
-      // 200 pages of 20; the window completion forgot every id (all older than 12:00:29).
+      // 200 pages of 20. The window's horizon is 12:00:29, but every id lies within the overlap (30 s)
+      // before the newest event (12:00:10 at most), and those are kept: none is forgotten.
       expect(Object.values(model.totals().events).reduce((a, b) => a + b, 0)).toBe(4000);
-      expect(model.totals().rememberedIds).toBe(0);
+      expect(model.totals().rememberedIds).toBe(4000);
     });
   });
 });

@@ -163,7 +163,8 @@ export function readState(path: string): StoredState {
       if (replayed === 0) {
         staleBytes = scan.offsets[i];
       }
-      applyDelta(replay, record.delta);
+      // Over a base of an earlier format the journal may hold lines of that format too: no id counts as polled.
+      applyDelta(replay, record.delta, base.legacy);
       replayed++;
     }
   });

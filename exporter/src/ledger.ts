@@ -52,6 +52,10 @@ export function floorSecond(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
 
+export function ceilSecond(ms: number): number {
+  return Math.ceil(ms / 1000) * 1000;
+}
+
 export class Ledger {
   /** The committed state, changed only by `commit` (the same `applyDelta` a restart replays with). */
   private readonly state: ReplayState;
@@ -81,6 +85,32 @@ export class Ledger {
     return this.state.ids.size;
   }
 
+  /** Whether a poll has returned `id` (counted from a poll, or from a push that a poll then returned). */
+  isPolled(id: number): boolean {
+    return this.state.ids.isPolled(id);
+  }
+
+  /** [id, time] of the remembered ids a poll has returned. */
+  polledIds(): IterableIterator<[number, number]> {
+    return this.state.ids.polled();
+  }
+
+  /**
+   * Ids of events before this time may have been forgotten; every counted id at or after it is remembered.
+   * A state of an earlier format did not record it: its windows forgot ids below the horizon of its watermark.
+   */
+  get forgottenBelow(): number {
+    return this.state.forgottenBelow ?? this.horizonAt(this.state.watermark);
+  }
+
+  /**
+   * The lowest watermark whose windows are still deduplicated completely: their horizon is at or above
+   * `forgottenBelow`. A watermark found ahead of the clock can move back to it without counting twice.
+   */
+  lowestSafeWatermark(): number {
+    return ceilSecond(this.forgottenBelow + 1000) + this.options.overlapMs;
+  }
+
   get lateEvents(): number {
     return this.state.lateEvents;
   }
@@ -106,18 +136,24 @@ export class Ledger {
     const result: IngestResult = { counted: 0, duplicates: 0, late: 0, outsideWindow: 0, filtered: 0 };
     const delta = new CountDelta();
     const fresh = new Map<number, number>();
+    const polled = new Set<number>();
     const horizon = this.horizon();
     for (const event of events) {
       if (this.options.eventTypes.size > 0 && !this.options.eventTypes.has(event.typeId)) {
         result.filtered++;
         continue;
       }
-      if (this.state.ids.has(event.id) || fresh.has(event.id)) {
-        result.duplicates++;
+      if (event.time < horizon) {
+        // Older than any window a poll still reads: counted by one before, or never countable once.
+        result.outsideWindow++;
         continue;
       }
-      if (event.time < horizon) {
-        result.outsideWindow++;
+      if (this.state.ids.has(event.id) || fresh.has(event.id)) {
+        result.duplicates++;
+        if (origin === 'poll' && this.state.ids.has(event.id) && !this.state.ids.isPolled(event.id)) {
+          // Counted from a push; the API shows it now (the count check may count it from here on).
+          polled.add(event.id);
+        }
         continue;
       }
       if (event.time < this.state.watermark && origin === 'poll') {
@@ -133,8 +169,15 @@ export class Ledger {
       }
       result.counted++;
     }
-    if (fresh.size > 0) {
-      this.commit({ ids: [...fresh], events: delta.events, volume: delta.volume, late: result.late });
+    if (fresh.size > 0 || polled.size > 0) {
+      this.commit({
+        ids: [...fresh],
+        pushed: origin === 'push' ? true : undefined,
+        polled: [...polled],
+        events: delta.events,
+        volume: delta.volume,
+        late: result.late,
+      });
       this.options.onCommit?.(delta);
       if (this.options.store.compactionDue()) {
         this.tryCompact();
@@ -143,13 +186,32 @@ export class Ledger {
     return result;
   }
 
-  /** Every page of a window up to `until` was read: advance the watermark, forget ids below the new horizon. */
+  /**
+   * Every event of a window up to `until` was read: advance the watermark and forget ids below the new
+   * horizon, but never those of the overlap before the newest event remembered: while no event comes (or
+   * the clock ran ahead), the ids of the last events stay, so a watermark found ahead of the clock can move
+   * back to them (`lowestSafeWatermark`) and nothing is counted twice.
+   */
   completeWindow(until: number): void {
     if (until <= this.state.watermark) {
       return;
     }
-    this.commit({ watermark: until, prune: this.horizonAt(until) });
+    const newest = this.state.ids.newestTime();
+    const horizon = this.horizonAt(until);
+    const prune = newest === undefined ? horizon : Math.min(horizon, this.horizonAt(newest));
+    this.commit({ watermark: until, prune });
     // Ids were forgotten: fold the journal into a smaller base.
+    this.tryCompact();
+  }
+
+  /** Moves a watermark that is ahead of the clock back to `to` (at least `lowestSafeWatermark()`). */
+  rewind(to: number): void {
+    if (to >= this.state.watermark || to < this.lowestSafeWatermark()) {
+      throw new RangeError(
+        `cannot move the watermark from ${this.state.watermark} to ${to} (lowest safe: ${this.lowestSafeWatermark()})`
+      );
+    }
+    this.commit({ watermark: to });
     this.tryCompact();
   }
 

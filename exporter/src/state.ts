@@ -11,6 +11,13 @@ export interface ExporterState {
   watermark: number;
   /** [event id, event time] of counted events still inside the overlap. */
   ids: Array<[number, number]>;
+  /** The ids of `ids` counted from a Data Streamer push that no poll has returned yet (none if absent). */
+  pushIds?: number[];
+  /**
+   * Ids of events before this time (epoch ms) may have been forgotten; every counted id at or after it is
+   * remembered. Undefined for a state of an earlier format (the ledger then takes the old rule).
+   */
+  forgottenBelow?: number;
   counts: Counts;
   /** Self-metric totals worth keeping across restarts. */
   lateEvents: number;
@@ -24,11 +31,15 @@ export interface ExporterState {
 export interface StateDelta {
   /** [id, time] of the events this delta counted. */
   ids?: ReadonlyArray<readonly [number, number]>;
+  /** The delta's ids came from a push, not from a poll. */
+  pushed?: boolean;
+  /** Ids counted earlier from a push that a poll has now returned. */
+  polled?: readonly number[];
   /** Counter increments by count key. */
   events?: ReadonlyMap<string, number>;
   volume?: ReadonlyMap<string, number>;
   late?: number;
-  /** The new watermark (a completed window). */
+  /** The new watermark (a completed window; lower only when it was ahead of the clock). */
   watermark?: number;
   /** Ids with a time below this are forgotten (with a new watermark). */
   prune?: number;
@@ -41,6 +52,7 @@ export interface StateDelta {
 export interface ReplayState {
   watermark: number;
   ids: DedupWindow;
+  forgottenBelow?: number;
   counts: Counts;
   lateEvents: number;
 }
@@ -48,14 +60,22 @@ export interface ReplayState {
 export function toReplayState(state: ExporterState): ReplayState {
   return {
     watermark: state.watermark,
-    ids: new DedupWindow(state.ids),
+    ids: new DedupWindow(state.ids, state.pushIds ?? []),
+    forgottenBelow: state.forgottenBelow,
     counts: state.counts,
     lateEvents: state.lateEvents,
   };
 }
 
 export function fromReplayState(state: ReplayState): ExporterState {
-  return { watermark: state.watermark, ids: state.ids.entries(), counts: state.counts, lateEvents: state.lateEvents };
+  return {
+    watermark: state.watermark,
+    ids: state.ids.entries(),
+    pushIds: state.ids.pushOnlyIds(),
+    forgottenBelow: state.forgottenBelow,
+    counts: state.counts,
+    lateEvents: state.lateEvents,
+  };
 }
 
 export function addCounts(into: CountMap, from: ReadonlyMap<string, number> | undefined): void {
@@ -66,10 +86,19 @@ export function addCounts(into: CountMap, from: ReadonlyMap<string, number> | un
   }
 }
 
-/** Applies one delta in place (the ledger's commit, and the journal's replay). */
-export function applyDelta(state: ReplayState, delta: StateDelta): void {
+/**
+ * Applies one delta in place (the ledger's commit, and the journal's replay). `legacy`: the delta was
+ * written before the state recorded which ids a poll has seen (a journal over a base of version 1 or 2),
+ * so none of its ids counts as seen by a poll.
+ */
+export function applyDelta(state: ReplayState, delta: StateDelta, legacy = false): void {
   for (const [id, time] of delta.ids ?? []) {
-    state.ids.add(id, time);
+    state.ids.add(id, time, !legacy && !delta.pushed);
+  }
+  if (!legacy) {
+    for (const id of delta.polled ?? []) {
+      state.ids.markPolled(id);
+    }
   }
   addCounts(state.counts.events, delta.events);
   addCounts(state.counts.volume, delta.volume);
@@ -79,5 +108,6 @@ export function applyDelta(state: ReplayState, delta: StateDelta): void {
   }
   if (delta.prune !== undefined) {
     state.ids.prune(delta.prune);
+    state.forgottenBelow = Math.max(state.forgottenBelow ?? -Infinity, delta.prune);
   }
 }

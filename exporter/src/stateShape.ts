@@ -99,7 +99,7 @@ export function tupleOf(fields: readonly TupleField[]): Check {
   };
 }
 
-/** An array of elements that pass `element`; `uniqueBy` names what must not repeat (the first tuple field). */
+/** An array of elements that pass `element`; `unique` names what must not repeat (the element, or a tuple's first field). */
 export function listOf(element: Check, unique?: string): Check {
   return (v) => {
     if (!Array.isArray(v)) {
@@ -112,7 +112,7 @@ export function listOf(element: Check, unique?: string): Check {
         return { at: `[${i}]${problem.at}`, what: problem.what };
       }
       if (unique) {
-        const key = (v[i] as unknown[])[0];
+        const key: unknown = Array.isArray(v[i]) ? (v[i] as unknown[])[0] : v[i];
         if (seen.has(key)) {
           return { at: `[${i}]`, what: `the ${unique} ${shown(key)} is listed twice` };
         }
@@ -154,12 +154,17 @@ export interface FieldRule {
   versions?: readonly number[];
 }
 
-/** The base file (`<state file>`), versions 1 and 2. */
+/** Ids alone (the push-only ones, the ones a poll has now returned): none twice. */
+const idList = listOf(eventId, 'event id');
+
+/** The base file (`<state file>`), versions 1 to 3. */
 export const BASE_FIELDS: readonly FieldRule[] = [
-  { field: 'version', required: true, check: oneOf(1, 2) },
-  { field: 'seq', required: true, check: wholeNumber, versions: [2] },
+  { field: 'version', required: true, check: oneOf(1, 2, 3) },
+  { field: 'seq', required: true, check: wholeNumber, versions: [2, 3] },
   { field: 'watermark', required: true, check: epochMs },
   { field: 'ids', required: true, check: ids },
+  { field: 'push_ids', required: false, check: idList, versions: [3] },
+  { field: 'forgotten_below', required: false, check: epochMs, versions: [3] },
   { field: 'events', required: false, check: eventCounts },
   { field: 'volume', required: false, check: volumeCounts },
   { field: 'late_events', required: false, check: wholeNumber },
@@ -169,6 +174,8 @@ export const BASE_FIELDS: readonly FieldRule[] = [
 export const RECORD_FIELDS: readonly FieldRule[] = [
   { field: 'seq', required: true, check: sequenceNumber },
   { field: 'ids', required: false, check: ids },
+  { field: 'pushed', required: false, check: oneOf(true) },
+  { field: 'polled', required: false, check: idList },
   { field: 'events', required: false, check: eventCounts },
   { field: 'volume', required: false, check: volumeCounts },
   { field: 'late', required: false, check: wholeNumber },

@@ -3,8 +3,11 @@
  * with the ledger: the ids ever counted (a Map id → time, never forgotten), counts by label in plain Maps,
  * and a watermark. An event is counted when its type is counted, its id was never counted, and its time
  * is not older than one second before the next window's start (`floorSecond(watermark - overlap)`): a
- * poll never serves older events, so their ids need not be remembered. Remembered ids are then exactly
- * the counted ones at or above that horizon. Also random events and batches for the tests to feed.
+ * poll never serves older events, so their ids need not be remembered. A completed window forgets ids
+ * below that horizon, but not those of the overlap before the newest event counted (the same horizon
+ * taken from that event's time); remembered ids are the counted ones at or above the highest such bound.
+ * Ids counted from a push are push-only until a poll returns them. Also random events and batches for
+ * the tests to feed.
  */
 import { EmnifyEvent } from '@emnify-events/client';
 import type { ExporterState } from '../src/state';
@@ -24,6 +27,10 @@ export interface Totals {
   volume: Record<string, number>;
   late: number;
   rememberedIds: number;
+  /** Remembered ids that only a push has shown. */
+  pushOnlyIds: number;
+  /** Ids below this time may have been forgotten (null: none was). */
+  forgottenBelow: number | null;
 }
 
 export class CountingModel {
@@ -32,6 +39,10 @@ export class CountingModel {
   private readonly events = new Map<string, number>();
   private readonly volume = new Map<string, number>();
   private late = 0;
+  /** Ids counted from a push that no poll has returned. */
+  private readonly pushOnly = new Set<number>();
+  /** The highest bound below which ids were forgotten. */
+  private forgotten = -Infinity;
   private readonly unknownTypes = new Set<string>();
 
   constructor(
@@ -43,8 +54,12 @@ export class CountingModel {
     private readonly onlyTypes: ReadonlySet<number> = new Set()
   ) {}
 
+  private horizonOf(time: number): number {
+    return Math.floor((time - this.overlapMs) / 1000) * 1000 - 1000;
+  }
+
   private horizon(): number {
-    return Math.floor((this.watermark - this.overlapMs) / 1000) * 1000 - 1000;
+    return this.horizonOf(this.watermark);
   }
 
   ingest(batch: readonly EmnifyEvent[], origin: 'poll' | 'push'): BatchResult {
@@ -55,10 +70,16 @@ export class CountingModel {
         result.filtered++;
       } else if (this.counted.has(e.id) && e.time >= horizon) {
         result.duplicates++;
+        if (origin === 'poll') {
+          this.pushOnly.delete(e.id);
+        }
       } else if (e.time < horizon) {
         result.outsideWindow++;
       } else {
         this.counted.set(e.id, e.time);
+        if (origin === 'push') {
+          this.pushOnly.add(e.id);
+        }
         // A type the lookup lacks: its own spelling (the first 20 such, then "other"), no country or operator.
         const known = this.lookup.has(e.typeId);
         const type = known ? this.lookup.get(e.typeId)! : this.unknownType(e.typeDescription);
@@ -88,17 +109,26 @@ export class CountingModel {
   }
 
   completeWindow(until: number): void {
-    this.watermark = Math.max(this.watermark, until);
+    if (until <= this.watermark) {
+      return;
+    }
+    this.watermark = until;
+    const times = [...this.counted.values()];
+    const newest = times.length > 0 ? Math.max(...times) : undefined;
+    const bound = newest === undefined ? this.horizon() : Math.min(this.horizon(), this.horizonOf(newest));
+    this.forgotten = Math.max(this.forgotten, bound);
   }
 
   totals(): Totals {
-    const horizon = this.horizon();
+    const remembered = [...this.counted].filter(([, time]) => time >= this.forgotten);
     return {
       watermark: this.watermark,
       events: Object.fromEntries(this.events),
       volume: Object.fromEntries(this.volume),
       late: this.late,
-      rememberedIds: [...this.counted.values()].filter((time) => time >= horizon).length,
+      rememberedIds: remembered.length,
+      pushOnlyIds: remembered.filter(([id]) => this.pushOnly.has(id)).length,
+      forgottenBelow: this.forgotten === -Infinity ? null : this.forgotten,
     };
   }
 }
@@ -119,6 +149,8 @@ export function totalsOf(state: ExporterState): Totals {
     volume: plain(state.counts.volume),
     late: state.lateEvents,
     rememberedIds: state.ids.length,
+    pushOnlyIds: state.pushIds?.length ?? 0,
+    forgottenBelow: state.forgottenBelow ?? null,
   };
 }
 

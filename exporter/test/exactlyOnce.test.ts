@@ -8,40 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmnifyClientOptions } from '@emnify-events/client';
-import { RunningSimulator, SimulatorOptions, startSimulator } from '@emnify-events/simulator';
+import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { Exporter } from '../src/exporter';
-import { countsFromMetrics, exporterOn, scrape, truthAsCounts } from './helpers';
+import { countsFromMetrics, exporterFor, scrape, truthAsCounts, withSimulator } from './helpers';
 import { parseSamples, singleValue } from './metricsText';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const T0 = Date.parse('2026-01-10T12:00:00Z');
-
-/** An exporter against `sim`, its state in `dir`, on the clock `now`; `args` are the case's own settings. */
-/** An exporter on `sim` with its state in `dir`. */
-const exporterFor = (
-  sim: RunningSimulator,
-  dir: string,
-  now: () => number,
-  args: string[],
-  client: Partial<EmnifyClientOptions> = {}
-): Exporter => exporterOn(sim, join(dir, 'state.json'), { now, args, client });
-
-/** Runs `test` against a simulator of its own, with a state directory of its own; removes both after. */
-async function withSimulator(
-  options: SimulatorOptions,
-  test: (sim: RunningSimulator, dir: string) => Promise<void>
-): Promise<void> {
-  const sim = await startSimulator({ port: 0, ...options });
-  const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-test-'));
-  try {
-    await test(sim, dir);
-  } finally {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const eventRequests = (sim: RunningSimulator) => sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
 
@@ -174,6 +148,13 @@ describe('catching up a backlog', () => {
       // 3000 events at 100 per page are 30 pages; windows of at most 1000 events add a few first pages.
       expect(eventRequests(sim)).toBeGreaterThanOrEqual(30);
       expect(eventRequests(sim)).toBeLessThanOrEqual(40);
+      // At the floor: pages + at most one request per window (each window's oldest page).
+      const windows = parseSamples(await scrape(exporter.app), 'emnify_exporter_window_checks_total').reduce(
+        (sum, s) => sum + s.value,
+        0
+      );
+      expect(windows).toBeGreaterThanOrEqual(3);
+      expect(eventRequests(sim)).toBeLessThanOrEqual(30 + windows);
       const metrics = await scrape(exporter.app);
       expect(singleValue(metrics, 'emnify_exporter_remembered_event_ids')).toBeLessThanOrEqual(1000);
       // Read up to 2026-02-01T00:00:00 - 10 s settle.
@@ -234,10 +215,10 @@ describe('a live fleet whose overlap alone holds more than --poll.max-window-eve
 });
 
 describe('a result that shrinks while paging', () => {
-  it('stops at the first page past the new end (the API serves its last page again), counting nothing twice', async () => {
+  it('reads to the new end and no page past it, counting every event it read once and missing none of those left', async () => {
     // A catch-up from 30 days back: while it pages, the oldest events reach emnify's 30-day retention
-    // and leave the result. The simulator's clock jumps 15 days once three pages were served, so about
-    // half the events expire between page 3 and page 4; the exporter's clock stays put.
+    // and leave the result. The simulator's clock jumps 15 days once three pages were served (the oldest
+    // page, then newest-first pages 1 and 2), so about half the events expire; the exporter's clock stays put.
     const start = Date.parse('2026-04-01T00:00:00Z');
     let served = () => 0;
     const history = {
@@ -267,18 +248,24 @@ describe('a result that shrinks while paging', () => {
       // About half expired: the result shrank from 10 pages to fewer than 7.
       expect(left).toBeGreaterThan(300);
       expect(left).toBeLessThanOrEqual(600);
-      // Pages 1-3 of the full result, then pages 4 to the new last one: page 4's answer tells the new
-      // x-total-pages, and the client requests nothing past it (packages/client iterateEventPages).
-      expect(eventRequests(sim)).toBe(Math.ceil(left / 100));
+      // The oldest page (100 events, which then expired), then newest first: pages 1-2 of the full result
+      // and pages 3 to the new last one. Page 3's answer tells the new x-total-pages (and a count below
+      // the first: events vanished, so the window is read to its end), and nothing past it is requested.
+      expect(eventRequests(sim)).toBe(1 + Math.ceil(left / 100));
       const metrics = await scrape(exporter.app);
       expect(singleValue(metrics, 'emnify_exporter_poll_success')).toBe(1);
       expect(parseSamples(metrics, 'emnify_exporter_events_deduplicated_total')).toEqual([
         { labels: { origin: 'poll' }, value: 0 },
         { labels: { origin: 'push' }, value: 0 },
       ]);
-      // 300 events of pages 1-3, then the new result from its position 301 on: one count per event read.
+      // Newest first, the expired events were behind every page read, so no event shifted past the
+      // reading: every event left is counted, and the 100 of the oldest page (read before they expired).
       const counted = Object.values(countsFromMetrics(metrics).events).reduce((a, b) => a + b, 0);
-      expect(counted).toBe(left);
+      expect(counted).toBe(left + 100);
+      expect(parseSamples(metrics, 'emnify_exporter_window_checks_total')).toContainEqual({
+        labels: { result: 'fewer_than_known' },
+        value: 1,
+      });
       await exporter.stop();
     });
   });

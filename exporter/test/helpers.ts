@@ -3,7 +3,10 @@
  * over HTTP) as the same records, so that one can be compared with the other. The type names come from
  * the simulator's own catalogue, not from the exporter's lookup.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   EVENT_SEVERITY_NAMES,
   EVENT_SOURCE_NAMES,
@@ -11,7 +14,13 @@ import {
   EventSeverity,
   EventSource,
 } from '@emnify-events/client';
-import { EVENT_TYPE_CATALOGUE, GroundTruth, RunningSimulator } from '@emnify-events/simulator';
+import {
+  EVENT_TYPE_CATALOGUE,
+  GroundTruth,
+  RunningSimulator,
+  SimulatorOptions,
+  startSimulator,
+} from '@emnify-events/simulator';
 import type { Express } from 'express';
 import { loadConfig } from '../src/config';
 import { Exporter, createExporter } from '../src/exporter';
@@ -39,6 +48,33 @@ export function exporterOn(sim: RunningSimulator, stateFile: string, options: Ex
     }),
     { logger: options.logger ?? silentLogger, now: options.now, client: { rateLimiter: null, ...options.client } }
   );
+}
+
+/** An exporter against `sim`, its state in `dir`, on the clock `now`; `args` are the case's own settings. */
+export function exporterFor(
+  sim: RunningSimulator,
+  dir: string,
+  now: () => number,
+  args: string[],
+  client: Partial<EmnifyClientOptions> = {},
+  extra: { env?: Record<string, string>; logger?: Logger } = {}
+): Exporter {
+  return exporterOn(sim, join(dir, 'state.json'), { now, args, client, ...extra });
+}
+
+/** Runs `test` against a simulator of its own, with a state directory of its own; removes both after. */
+export async function withSimulator(
+  options: SimulatorOptions,
+  test: (sim: RunningSimulator, dir: string) => Promise<void>
+): Promise<void> {
+  const sim = await startSimulator({ port: 0, ...options });
+  const dir = mkdtempSync(join(tmpdir(), 'emnify-exporter-test-'));
+  try {
+    await test(sim, dir);
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface CountRecords {

@@ -23,6 +23,8 @@ import { registerProcessMetrics } from './process';
 import { registerProgressMetrics } from './progress';
 import { registerRejectionMetrics } from './rejections';
 import { registerStateWriteMetrics } from './stateWrites';
+import { registerWindowCheckMetrics } from './windowChecks';
+import { CheckResult } from '../windowCheck';
 
 export interface ExporterMetrics {
   registry: Registry;
@@ -39,6 +41,8 @@ export interface ExporterMetrics {
   eventsRefused(origin: EventOrigin, byReason: RejectionCounts, truncatedLabels: number): void;
   requestRefused(route: GuardedRoute, reason: 'unauthorized' | 'busy'): void;
   stateWrite(ok: boolean): void;
+  windowChecked(result: CheckResult): void;
+  clock(aheadMs: number): void;
   /** The events gateway's metrics; only when it is on. */
   gateway?: GatewayMetrics;
 }
@@ -60,6 +64,7 @@ export function createMetrics(
   const progress = registerProgressMetrics(registry, ledger);
   const pushes = registerDataStreamerMetrics(registry);
   const stateWrites = registerStateWriteMetrics(registry);
+  const windowChecks = registerWindowCheckMetrics(registry);
   const gateway = options.gateway ? registerGatewayMetrics(registry, options.gateway.cacheBytes) : undefined;
   const httpAuth = registerHttpAuthMetrics(registry);
   registerBuildInfo(registry, options.version);
@@ -84,6 +89,8 @@ export function createMetrics(
     eventsRefused: rejections.eventsRefused,
     requestRefused: httpAuth.requestRefused,
     stateWrite: stateWrites.stateWrite,
+    windowChecked: windowChecks.checked,
+    clock: windowChecks.clock,
     gateway,
   };
 }

@@ -116,6 +116,35 @@ describe('client ↔ simulator: history of 3000 events', () => {
     expect(eventCalls(sim)).toHaveLength(3);
   });
 
+  it('continues a reading at startPage: pages 1-3, then 4-30 of the same query, each page requested once', async () => {
+    const client = clientFor(sim);
+    const ids: number[] = [];
+    for await (const page of client.iterateEventPages(
+      { perPage: 100 },
+      { maxPages: 3, onLimit: 'stop', concurrency: 2 }
+    )) {
+      ids.push(...page.events.map((e) => e.id));
+    }
+    expect(ids).toHaveLength(300);
+    const rest = await client.listEvents({ perPage: 100 }, { startPage: 4, concurrency: 3 });
+    expect(rest).toMatchObject({ pagesFetched: 27, totalPages: 30, truncated: false });
+    expect([...ids, ...rest.events.map((e) => e.id)]).toEqual(all.map((e) => e.id));
+    const pages = eventCalls(sim).map((r) => Number(new URLSearchParams(r.query).get('page')));
+    expect(pages.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('a reading started past the last page yields nothing (the API answers its last page again)', async () => {
+    const list = await clientFor(sim).listEvents({ perPage: 1000 }, { startPage: 4 });
+    expect(list).toMatchObject({ pagesFetched: 0, totalPages: 3, events: [] });
+    expect(eventCalls(sim)).toHaveLength(1);
+  });
+
+  it('maxPages counts the pages of the reading from startPage', async () => {
+    const list = await clientFor(sim).listEvents({ perPage: 100 }, { startPage: 11, maxPages: 5 });
+    expect(list).toMatchObject({ pagesFetched: 5, truncated: true, truncatedBy: 'maxPages' });
+    expect(list.events.map((e) => e.id)).toEqual(all.slice(1000, 1500).map((e) => e.id));
+  });
+
   it('gets the last page again for a page past the end, as the API does', async () => {
     const page = await clientFor(sim).getEventPage({ page: 999, perPage: 1000 });
     expect(page.paging).toMatchObject({ currentPage: 3, totalPages: 3, totalCount: 3000 });

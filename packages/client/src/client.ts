@@ -73,7 +73,16 @@ export interface PagingOptions {
   onLimit?: 'throw' | 'stop';
   /** Pages fetched in parallel once the first page told the total; default 4. */
   concurrency?: number;
-  /** Page 1, when the caller already read it (it is yielded, not fetched again). */
+  /**
+   * The page the reading starts at; default 1. A reading that continues an earlier one of the same query
+   * (whose pages 1 to startPage - 1 were read) starts past them. A start past the last page (the API
+   * answers its last page again) yields nothing. `maxPages` counts the pages of this reading.
+   */
+  startPage?: number;
+  /**
+   * The reading's first page, when the caller already read it (it is yielded, not fetched again); the
+   * reading continues after its `requestedPage`.
+   */
   firstPage?: EventPage;
   signal?: AbortSignal;
 }
@@ -164,6 +173,11 @@ export interface EmnifyClientOptions {
    * refresh); `applicationToken` is not used.
    */
   bearerToken?: string;
+  /**
+   * The transport adds the credential to every call (a proxy holding it, e.g. the Grafana plugin's route
+   * to the events gateway): send no Authorization header and never authenticate. A 401 is then final.
+   */
+  credentialByTransport?: boolean;
   retry?: Partial<RetryPolicy>;
   /** Paces API requests; default `EVENTS_PACING` (under emnify's 10 requests/s, burst 5). `null` disables pacing. */
   rateLimiter?: TokenBucket | null;
@@ -287,6 +301,7 @@ export class EmnifyClient {
       new TokenManager(this.deps, {
         applicationToken: options.applicationToken,
         staticBearer: options.bearerToken,
+        credentialByTransport: options.credentialByTransport,
         rejectionCooldownMs: options.rejectionCooldownMs,
       });
     this.limiter =
@@ -401,20 +416,31 @@ export class EmnifyClient {
     const maxPages = pagingBound('maxPages', options.maxPages ?? DEFAULT_MAX_PAGES_PER_READ);
     const maxEvents = pagingBound('maxEvents', options.maxEvents ?? Number.POSITIVE_INFINITY);
     const concurrency = Math.max(1, options.concurrency ?? 4);
-    const first = options.firstPage ?? (await this.getEventPage({ ...query, page: 1 }, options.signal));
+    const start = options.firstPage?.requestedPage ?? options.startPage ?? 1;
+    if (!Number.isSafeInteger(start) || start < 1) {
+      throw new RangeError(`startPage must be a whole number from 1, not ${start}.`);
+    }
+    const first = options.firstPage ?? (await this.getEventPage({ ...query, page: start }, options.signal));
     report.newest = first.paging;
+    if (first.paging.currentPage < start) {
+      // Started past the end: the API answered its last page again, which an earlier reading had.
+      return;
+    }
     yield first;
     // Ask for the page size in effect (the server may have clamped what we asked for).
     const perPage = query.perPage !== undefined ? first.paging.perPage : undefined;
     const expectedPerPage = Math.max(1, first.paging.perPage);
     let totalPages = first.paging.totalPages;
     let pagesRead = 1;
+    /** The number of the last page this reading may request, and of the last one read. */
+    const lastAllowed = start - 1 + maxPages;
+    const lastRead = () => start - 1 + pagesRead;
     let itemsRead = first.events.length + first.skipped;
     // At a bound with pages left: say so (report), and throw unless told to stop quietly.
     const atBound = (): boolean => {
       const limit: PagingLimit | undefined =
         itemsRead >= maxEvents ? 'maxEvents' : pagesRead >= maxPages ? 'maxPages' : undefined;
-      if (limit === undefined || pagesRead >= totalPages) {
+      if (limit === undefined || lastRead() >= totalPages) {
         return false;
       }
       report.stoppedBy = limit;
@@ -430,7 +456,7 @@ export class EmnifyClient {
       }
       return true;
     };
-    let next = 2;
+    let next = start + 1;
     const inflight = new Map<number, Promise<EventPage>>();
     // Pages still in flight when the reading ends (past a shrunk result's end, a bound, an error, the
     // consumer stopping) are abandoned: their requests are aborted rather than left to finish unread.
@@ -441,7 +467,7 @@ export class EmnifyClient {
     const launch = () => {
       while (
         inflight.size < concurrency &&
-        next <= Math.min(totalPages, maxPages) &&
+        next <= Math.min(totalPages, lastAllowed) &&
         itemsRead + inflight.size * expectedPerPage < maxEvents
       ) {
         const page = next++;
@@ -459,7 +485,7 @@ export class EmnifyClient {
         return;
       }
       launch();
-      for (let page = 2; inflight.has(page); page++) {
+      for (let page = start + 1; inflight.has(page); page++) {
         const result = await inflight.get(page)!;
         inflight.delete(page);
         if (result.paging.totalCount !== report.newest.totalCount) {
@@ -573,7 +599,14 @@ export class EmnifyClient {
       try {
         return await sendWithRetry(
           this.deps,
-          { method: 'GET', path, query, headers: { authorization: `Bearer ${token}` }, kind: 'api', signal },
+          {
+            method: 'GET',
+            path,
+            query,
+            headers: token === '' ? {} : { authorization: `Bearer ${token}` },
+            kind: 'api',
+            signal,
+          },
           (response) => ({ value: parse(response), headers: response.headers }),
           (response) => {
             if (response.status === 401 && authAttempt === 0 && !this.tokens.isStatic) {

@@ -26,6 +26,7 @@ describe('loadSimulatorOptions', () => {
         SIMULATOR_RATE_LIMITS: 'on',
         SIMULATOR_LATE_FRACTION: '0.25',
         SIMULATOR_MAX_LATENESS: '45s',
+        SIMULATOR_ID_ORDER: 'timestamp',
         SIMULATOR_FAULT_LATENCY: '100ms',
         SIMULATOR_FAULT_5XX_RATE: '0.1',
         SIMULATOR_FAULT_429_EVERY: '20',
@@ -50,6 +51,7 @@ describe('loadSimulatorOptions', () => {
       rateLimits: true,
       lateFraction: 0.25,
       maxLatenessMs: 45_000,
+      idOrder: 'timestamp',
       faults: {
         latencyMs: 100,
         errorRate: 0.1,
@@ -149,6 +151,7 @@ describe('resolveOptions (programmatic options)', () => {
     [{ port: 70000 }, 'port: 70000 is not a port number (0-65535)'],
     [{ organisationId: 1.5 }, 'organisationId: 1.5 is not a whole number of 1 or more'],
     [{ organisationName: ' ' }, 'organisationName: " " is not a non-empty name'],
+    [{ idOrder: 'random' as 'timestamp' }, 'idOrder: "random" is not "visibility" or "timestamp"'],
   ])('rejects %j naming the option', (options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);
   });

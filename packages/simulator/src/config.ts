@@ -19,6 +19,8 @@ export interface SimulatorOptions {
   eventsPerSecond?: number;
   lateFraction?: number;
   maxLatenessMs?: number;
+  /** When live events get their ids: as they become visible (default) or as they happen. */
+  idOrder?: 'visibility' | 'timestamp';
   tokenLifetimeSeconds?: number;
   maxPerPage?: number;
   drift?: boolean;
@@ -46,6 +48,7 @@ export const DEFAULTS = {
   rateLimits: false,
   lateFraction: 0.1,
   maxLatenessMs: 20_000,
+  idOrder: 'visibility',
 } as const;
 
 const MAX_HISTORY_MS = 30 * 86_400_000;
@@ -87,6 +90,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   check('eventsPerSecond', Number.isFinite(o.eventsPerSecond) && o.eventsPerSecond >= 0, 'a rate of 0 or more');
   check('lateFraction', share(o.lateFraction), 'a share between 0 and 1');
   check('maxLatenessMs', Number.isFinite(o.maxLatenessMs) && o.maxLatenessMs >= 0, 'a number of ms of 0 or more');
+  check('idOrder', o.idOrder === 'visibility' || o.idOrder === 'timestamp', '"visibility" or "timestamp"');
   check('tokenLifetimeSeconds', whole(o.tokenLifetimeSeconds, 1), 'a whole number of seconds of 1 or more');
   check('maxPerPage', whole(o.maxPerPage, 1), 'a whole number of 1 or more');
   return o;
@@ -220,6 +224,16 @@ export function loadSimulatorOptions(env: NodeJS.ProcessEnv): SimulatorOptions {
     rateLimits: flag(env, 'SIMULATOR_RATE_LIMITS'),
     lateFraction: num(env, 'SIMULATOR_LATE_FRACTION', rate, 'a share between 0 and 1'),
     maxLatenessMs: duration(env, 'SIMULATOR_MAX_LATENESS'),
+    idOrder: (() => {
+      const raw = env.SIMULATOR_ID_ORDER?.trim();
+      if (raw === undefined || raw === '') {
+        return undefined;
+      }
+      if (raw !== 'visibility' && raw !== 'timestamp') {
+        fail('SIMULATOR_ID_ORDER', `"${raw}" is not visibility or timestamp`);
+      }
+      return raw;
+    })(),
     faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SimulatorOptions;

@@ -8,7 +8,7 @@ import type { Device, Operator, Organisation, User } from './world';
 export interface EventRecord {
   /** Generation sequence: the key of the event's own random stream. */
   seq: number;
-  /** Assigned when the event becomes visible (ids grow in visibility order). */
+  /** Assigned when the event becomes visible (ids grow in visibility order), or as it happens (idOrder 'timestamp'); 0 until then. */
   id: number;
   /** Event timestamp, epoch ms. */
   time: number;

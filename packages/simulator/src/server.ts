@@ -77,6 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     eventsPerSecond,
     lateFraction: o.lateFraction,
     maxLatenessMs: o.maxLatenessMs,
+    idOrder: o.idOrder,
   });
   const listContext = {
     store,

@@ -98,6 +98,27 @@ describe('live events', () => {
     expect(s.visible.filter((r) => r.time <= START + 60_000 && r.visibleAt > START + 60_000).length).toBeGreaterThan(0);
   });
 
+  it('with idOrder "timestamp", gives ids as events happen: a late event gets an id below events visible before it', () => {
+    const options = { historyEvents: 0, eventsPerSecond: 20, lateFraction: 0.3, maxLatenessMs: 10_000 };
+    const s = store({ ...options, idOrder: 'timestamp' });
+    s.advance(START + 30_000);
+    const seen = new Set(s.visible.map((r) => r.seq));
+    s.advance(START + 60_000);
+    // Still served in id order, and id order is now time order.
+    expect(isAscending(s.visible.map((r) => r.id))).toBe(true);
+    expect(s.visible.every((r, i) => i === 0 || s.visible[i - 1].time <= r.time)).toBe(true);
+    // Some events that became visible after START + 30 s sit below ids that were visible at START + 30 s.
+    const maxIdAt30 = Math.max(...s.visible.filter((r) => seen.has(r.seq)).map((r) => r.id));
+    const below = s.visible.filter((r) => !seen.has(r.seq) && r.id < maxIdAt30);
+    expect(below.length).toBeGreaterThan(5);
+    expect(below.every((r) => r.visibleAt > START + 30_000 && r.visibleAt > r.time)).toBe(true);
+    // The same events, times and visibility as in the default order: only the ids differ.
+    const byVisibility = store(options);
+    byVisibility.advance(START + 60_000);
+    const key = (x: EventStore) => x.visible.map((r) => [r.seq, r.time, r.visibleAt]).sort((a, b) => a[0] - b[0]);
+    expect(key(s)).toEqual(key(byVisibility));
+  });
+
   it('produces no live events at rate 0', () => {
     const s = store({ historyEvents: 10 });
     s.advance(START + HOUR);

@@ -18,7 +18,15 @@ export interface StoreOptions {
   eventsPerSecond: number;
   lateFraction: number;
   maxLatenessMs: number;
+  /**
+   * When live events get their id: `visibility` (default) as they become visible, so ids grow in
+   * visibility order; `timestamp` as they happen, so a late event's id is lower than those of events
+   * that became visible before it (emnify-api.md promises neither; this lets tests drop the assumption).
+   */
+  idOrder?: IdOrder;
 }
+
+export type IdOrder = 'visibility' | 'timestamp';
 
 /** Event ids look like the platform's: 64-bit, around 3.5e14, growing by irregular steps. */
 const FIRST_ID = 351732524384257;
@@ -66,10 +74,23 @@ export class EventStore {
     }
   }
 
-  private publish(rec: EventRecord): void {
+  private assignId(rec: EventRecord): void {
     this.nextId += this.idRng.int(1, 65536);
     rec.id = this.nextId;
-    this.visible.push(rec);
+  }
+
+  private publish(rec: EventRecord): void {
+    if (rec.id === 0) {
+      this.assignId(rec);
+      this.visible.push(rec);
+    } else {
+      // An id given when the event happened (idOrder 'timestamp'): its place in id order.
+      let lo = this.visible.length;
+      while (lo > 0 && this.visible[lo - 1].id > rec.id) {
+        lo--;
+      }
+      this.visible.splice(lo, 0, rec);
+    }
     this.version++;
   }
 
@@ -83,13 +104,17 @@ export class EventStore {
         // Late: visible between a tenth of the maximum and the maximum after its timestamp.
         rec.visibleAt = rec.time + this.liveRng.int(Math.ceil(maxLatenessMs / 10), maxLatenessMs);
       }
+      if (this.options.idOrder === 'timestamp') {
+        this.assignId(rec);
+      }
       this.pending.push(rec);
       this.nextArrival += this.liveRng.exponential(1000 / eventsPerSecond);
     }
     if (this.pending.length === 0) {
       return;
     }
-    // Published in visibility order (ties in generation order): ids grow with visibility, not timestamps.
+    // Published in visibility order (ties in generation order): ids grow with visibility, not timestamps
+    // (unless idOrder is 'timestamp': then they were given in generation order, i.e. by timestamp).
     const ready = this.pending
       .filter((r) => r.visibleAt <= now)
       .sort((a, b) => a.visibleAt - b.visibleAt || a.seq - b.seq);

@@ -1,0 +1,274 @@
+/**
+ * Polls at the floor (exporter/README.md, "How exactly-once works"): a poll requests the pages of the
+ * events new to it and one more, and its count check is not fooled by late events, by pushes the API
+ * shows later, by ids that do not follow visibility order, or by events that vanish. Requests per poll
+ * are worked out from the simulator's ground truth (events per poll, pages of 100), never from the
+ * exporter's own arithmetic; counts are compared with the ground truth by every label.
+ */
+import { RawEvent, Transport, fetchTransport } from '@emnify-events/client';
+import { RunningSimulator } from '@emnify-events/simulator';
+import { Exporter } from '../src/exporter';
+import { countsFromMetrics, exporterFor, scrape, truthAsCounts, withSimulator } from './helpers';
+import { parseSamples, singleValue } from './metricsText';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+const eventRequests = (sim: RunningSimulator) => sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
+const checks = async (exporter: Exporter) =>
+  Object.fromEntries(
+    parseSamples(await scrape(exporter.app), 'emnify_exporter_window_checks_total').map((s) => [
+      s.labels.result,
+      s.value,
+    ])
+  );
+
+describe('a poll requests the pages of its new events and one more', () => {
+  it('at 10 events/s and pages of 100: 1 + ceil(new events / 100) requests per poll, counts equal the ground truth', async () => {
+    let now = Date.parse('2026-06-01T12:00:00Z');
+    const live = { seed: 41, historyEvents: 0, eventsPerSecond: 10, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100']);
+      const start = now;
+      const read = (until: number) => sim.truth({ until: until + 999 }).total;
+      for (let poll = 1; poll <= 16; poll++) {
+        now = start + poll * 30 * SECOND;
+        const before = eventRequests(sim);
+        await exporter.poller.pollOnce();
+        // Poll n reads up to now - 10 s (the settle); `until` covers its whole second.
+        const until = now - 10 * SECOND;
+        expect(exporter.ledger.watermark).toBe(until);
+        const fresh = read(until) - read(until - 30 * SECOND);
+        // The window's oldest page, then the newest-first pages of the new events. Once the window holds
+        // more than a page (5 m 30 s of 10 events/s), nothing else: the overlap is not read again.
+        if (poll >= 3) {
+          expect({ poll, requests: eventRequests(sim) - before }).toEqual({
+            poll,
+            requests: 1 + Math.ceil(fresh / 100),
+          });
+        }
+      }
+      const metrics = await scrape(exporter.app);
+      const truth = sim.truth({ until: now - 10 * SECOND + 999 });
+      expect(truth.total).toBeGreaterThan(4000);
+      expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(truth));
+      // The overlap (5 minutes, about 3,000 events) was never read again: the checks agreed at once.
+      expect(await checks(exporter)).toMatchObject({ read_more: 0, unresolved: 0, fewer_than_known: 0 });
+      await exporter.stop();
+    });
+  });
+});
+
+describe('the count check', () => {
+  it('finds late events that come inside the overlap after a poll whose count agreed', async () => {
+    let now = Date.parse('2026-06-02T08:00:00Z');
+    const live = { seed: 43, historyEvents: 0, eventsPerSecond: 2, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100']);
+      for (let poll = 1; poll <= 8; poll++) {
+        now += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+      expect(await checks(exporter)).toMatchObject({ read_more: 0 });
+      // Three events timestamped 2 minutes ago (inside the 5-minute overlap, before the watermark), shown now.
+      const late = sim.addEvents(3, { lateByMs: 2 * MINUTE });
+      now += 30 * SECOND;
+      await exporter.poller.pollOnce();
+      const metrics = await scrape(exporter.app);
+      expect(await checks(exporter)).toMatchObject({ read_more: 1, unresolved: 0 });
+      expect(late.every((e) => exporter.ledger.isPolled(e.id))).toBe(true);
+      expect(singleValue(metrics, 'emnify_exporter_late_events_total')).toBe(3);
+      expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(sim.truth({ until: now - 10 * SECOND + 999 })));
+      await exporter.stop();
+    });
+  });
+
+  it('is not fooled by a push of an event the API shows only later, while another late event comes', async () => {
+    let now = Date.parse('2026-06-03T08:00:00Z');
+    const live = { seed: 44, historyEvents: 0, eventsPerSecond: 2, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      const hidden = new Set<number>();
+      const exporter = exporterFor(
+        sim,
+        dir,
+        () => now,
+        ['--backfill', '0s', '--poll.page-size', '100', '--web.listen-address', '127.0.0.1:0'],
+        { transport: withoutEvents(sim.url, hidden) },
+        { env: { EXPORTER_DATASTREAMER_TOKEN: 'push-token' } }
+      );
+      for (let poll = 1; poll <= 8; poll++) {
+        now += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+      // X: pushed by the Data Streamer before the API shows it (the API hides it for now).
+      const [x] = sim.addEvents(1, { lateByMs: 90 * SECOND });
+      hidden.add(x.id);
+      expect(await push(exporter, [x])).toMatchObject({ counted: 1 });
+      // Y: a late event the API shows, inside the overlap. If X counted as known, the counts would agree.
+      const [y] = sim.addEvents(1, { lateByMs: 60 * SECOND });
+      now += 30 * SECOND;
+      await exporter.poller.pollOnce();
+      expect(exporter.ledger.isPolled(y.id)).toBe(true);
+      expect(exporter.ledger.isPolled(x.id)).toBe(false);
+      // Now the API shows X: the poll counts it no second time, and from now on knows it.
+      hidden.clear();
+      now += 30 * SECOND;
+      await exporter.poller.pollOnce();
+      expect(exporter.ledger.isPolled(x.id)).toBe(true);
+      const metrics = await scrape(exporter.app);
+      expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(sim.truth({ until: now - 10 * SECOND + 999 })));
+      expect(parseSamples(metrics, 'emnify_exporter_events_deduplicated_total')).toContainEqual({
+        labels: { origin: 'poll' },
+        value: expect.any(Number) as number,
+      });
+      await exporter.stop();
+    });
+  });
+
+  it('does not rest on ids following visibility order: ids given as events happen, late events, faults', async () => {
+    let now = Date.parse('2026-06-04T08:00:00Z');
+    const live = {
+      seed: 45,
+      historyEvents: 0,
+      eventsPerSecond: 6,
+      lateFraction: 0.3,
+      maxLatenessMs: 90 * SECOND,
+      idOrder: 'timestamp' as const,
+      tokenLifetimeSeconds: 40,
+      now: () => now,
+    };
+    await withSimulator(live, async (sim, dir) => {
+      const exporter = exporterFor(
+        sim,
+        dir,
+        () => now,
+        ['--backfill', '0s', '--poll.page-size', '100', '--poll.page-concurrency', '3'],
+        { retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 4 } }
+      );
+      sim.setFaults({ errorRate: 0.08, rateLimitEvery: 11, rateLimitLength: 2, malformedRate: 0.05, dropRate: 0.03 });
+      let inserted = 0;
+      for (let poll = 1; poll <= 24; poll++) {
+        now += 20 * SECOND;
+        // Late events shown while pages are read (their ids given now, so the newest ids).
+        const inserter = setInterval(() => {
+          sim.addEvents(1, { lateByMs: 45 * SECOND });
+          inserted++;
+        }, 4);
+        await exporter.poller.pollOnce();
+        clearInterval(inserter);
+      }
+      sim.setFaults({ errorRate: 0, rateLimitEvery: 0, malformedRate: 0, dropRate: 0 });
+      // Every late event (at most 90 s late) is visible 100 s on; the last two polls read them.
+      now += 100 * SECOND;
+      await exporter.poller.pollOnce();
+      now += 20 * SECOND;
+      await exporter.poller.pollOnce();
+      const metrics = await scrape(exporter.app);
+      const truth = sim.truth({ until: now - 10 * SECOND + 999 });
+      expect(inserted).toBeGreaterThan(20);
+      expect(truth.total).toBeGreaterThan(2500);
+      expect(singleValue(metrics, 'emnify_exporter_late_events_total')).toBeGreaterThan(100);
+      expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(truth));
+      await exporter.stop();
+    });
+  });
+
+  it('an event that vanishes from the overlap (retention) is reported, and nothing is counted twice', async () => {
+    let now = Date.parse('2026-06-05T08:00:00Z');
+    const live = { seed: 46, historyEvents: 0, eventsPerSecond: 2, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100']);
+      for (let poll = 1; poll <= 6; poll++) {
+        now += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+      const before = sim.truth({ until: now - 10 * SECOND + 999 }).total;
+      // The oldest event (3 minutes old: inside the overlap) leaves the API.
+      expect(sim.expireEvents(1)).toBe(1);
+      now += 30 * SECOND;
+      await exporter.poller.pollOnce();
+      expect(await checks(exporter)).toMatchObject({ fewer_than_known: 1, unresolved: 0 });
+      // Counted once before it vanished; the events since, once.
+      const total = [...exporter.ledger.counts.events.values()].reduce((a, b) => a + b, 0);
+      expect(total).toBe(sim.truth({ until: now - 10 * SECOND + 999 }).total + 1);
+      expect(total).toBeGreaterThan(before);
+      await exporter.stop();
+    });
+  });
+
+  it('documented limit: one event vanishing while a late one comes into the same overlap makes the counts agree, and the late one is missed', async () => {
+    let now = Date.parse('2026-06-06T08:00:00Z');
+    const live = { seed: 47, historyEvents: 0, eventsPerSecond: 2, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100']);
+      for (let poll = 1; poll <= 6; poll++) {
+        now += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+      expect(sim.expireEvents(1)).toBe(1);
+      const [late] = sim.addEvents(1, { lateByMs: 2 * MINUTE });
+      now += 30 * SECOND;
+      await exporter.poller.pollOnce();
+      // emnify-api.md documents no deletion but the 30-day retention, which never reaches a steady
+      // poll's overlap; see the README's limits.
+      expect(await checks(exporter)).toMatchObject({ fewer_than_known: 0, read_more: 0 });
+      expect(exporter.ledger.isPolled(late.id)).toBe(false);
+      await exporter.stop();
+    });
+  });
+});
+
+/** POSTs `events` to the exporter's /datastreamer (bearer `push-token`) and returns the answer. */
+async function push(exporter: Exporter, events: RawEvent[]): Promise<unknown> {
+  const server = exporter.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/datastreamer`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer push-token', 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
+    return await res.json();
+  } finally {
+    server.close();
+  }
+}
+
+/**
+ * The simulator's API without the events of `hidden` (an API that shows them later): each event list is
+ * read whole from the simulator (pages of 1000, same filter and sort), the hidden events taken out, and
+ * paged again as asked, with the headers that go with it.
+ */
+function withoutEvents(baseUrl: string, hidden: ReadonlySet<number>): Transport {
+  const http = fetchTransport({ baseUrl, timeoutMs: 5000 });
+  return async (request) => {
+    if (request.kind !== 'api' || request.path !== '/api/v1/event' || hidden.size === 0) {
+      return http(request);
+    }
+    const items: Array<{ id: number }> = [];
+    for (let page = 1; ; page++) {
+      const res = await http({ ...request, query: { ...request.query, page: String(page), per_page: '1000' } });
+      if (res.status !== 200) {
+        return res;
+      }
+      items.push(...(JSON.parse(res.body) as Array<{ id: number }>));
+      if (page >= Number(res.headers['x-total-pages'])) {
+        break;
+      }
+    }
+    const shown = items.filter((e) => !hidden.has(e.id));
+    const perPage = Number(request.query?.per_page ?? 100);
+    const pages = Math.ceil(shown.length / perPage);
+    const page = Math.min(Math.max(1, Number(request.query?.page ?? 1)), Math.max(1, pages));
+    return {
+      status: 200,
+      headers: {
+        'x-total-count': String(shown.length),
+        'x-total-pages': String(pages),
+        'x-current-page': String(page),
+        'x-count-per-page': String(perPage),
+      },
+      body: JSON.stringify(shown.slice((page - 1) * perPage, page * perPage)),
+    };
+  };
+}
