@@ -10,7 +10,7 @@
  */
 import { DataSourceInstanceSettings, LoadingState } from '@grafana/data';
 import { BackendSrv } from '@grafana/runtime';
-import { EmnifyClient, EmnifyEvent, fetchTransport } from '@emnify-events/client';
+import { EmnifyClient, EmnifyEvent, EventTypeInfo, fetchTransport } from '@emnify-events/client';
 import { COUNTRIES, RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DataSource } from './datasource';
 import { EmnifyDataSourceOptions } from './types';
@@ -38,6 +38,8 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
   let reference: EmnifyClient;
   /** Type ids and country names from the simulator's own lookup and countries. */
   let spelling: ApiSpelling;
+  /** The type lookup: the names the type variable offers (an event's own description may differ, e.g. "Update location" for "Update Location"). */
+  let types: EventTypeInfo[];
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, seed: 23, historyMs: 26 * HOUR, historyEvents: 4000, eventsPerSecond: 0 });
@@ -46,7 +48,7 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
       applicationToken: sim.applicationToken,
       rateLimiter: null,
     });
-    const types = await reference.getEventTypes();
+    types = await reference.getEventTypes();
     spelling = {
       typeId: (name) => types.find((t) => t.description === name)!.id,
       countryName: (iso) => Object.values(COUNTRIES).find((c) => c.iso === iso.toLowerCase())!.name,
@@ -202,10 +204,14 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
       filter: { from: range.from.valueOf(), until: range.to.valueOf(), source: 0 },
       perPage: 1000,
     });
-    const event = events.find((e: EmnifyEvent) => e.endpoint?.name && e.sim?.iccid && e.network)!;
-    // As the variables hold them: the type by name, the country as its ISO code (the exporter's label).
+    // An "Update location" event: its description differs from its lookup name ("Update Location"), as
+    // emnify's do, and the variable holds the lookup's name.
+    const event = events.find((e: EmnifyEvent) => e.typeId === 1 && e.endpoint?.name && e.sim?.iccid && e.network)!;
+    expect(event.typeDescription).toBe('Update location');
+    // As the variables hold them: the type by its lookup name (what the variable offers), the country as its
+    // ISO code (the exporter's label).
     const choice: Choice = {
-      type: [event.typeDescription],
+      type: [types.find((t) => t.id === event.typeId)!.description],
       severity: String(event.severityId),
       source: '0',
       country: [event.network!.countryIso],
