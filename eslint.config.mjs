@@ -35,7 +35,7 @@ export default defineConfig([
     rules: TYPE_AWARE_RULES,
   },
   {
-    files: ['packages/*/src/**/*.ts', 'exporter/**/*.ts', 'test/**/*.ts'],
+    files: ['packages/*/src/**/*.ts', 'exporter/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     ignores: ['test/browser/host/**'],
     languageOptions: { parserOptions: { project: './tsconfig.node-tests.json' } },
     rules: TYPE_AWARE_RULES,

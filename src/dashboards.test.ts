@@ -10,8 +10,8 @@
  */
 import { DataSourceInstanceSettings, LoadingState } from '@grafana/data';
 import { BackendSrv } from '@grafana/runtime';
-import { EmnifyClient, EmnifyEvent, fetchTransport } from '@emnify-events/client';
-import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
+import { EmnifyClient, EmnifyEvent, EventTypeInfo, fetchTransport } from '@emnify-events/client';
+import { COUNTRIES, RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { DataSource } from './datasource';
 import { EmnifyDataSourceOptions } from './types';
 import {
@@ -23,7 +23,7 @@ import {
 } from '../test/grafana/dashboardScene';
 import { grafanaBackend, instanceUrl } from '../test/grafana/grafanaServer';
 import { registerGrafanaServices } from '../test/grafana/runtime';
-import { Choice, expectedFilter, shownEvents } from '../test/support/panelModel';
+import { ApiSpelling, Choice, expectedFilter, shownEvents } from '../test/support/panelModel';
 import explorerJson from '../dashboards/emnify-event-explorer.json';
 import overviewJson from '../dashboards/emnify-events-overview.json';
 
@@ -36,6 +36,10 @@ const dashboards = [explorer, overviewJson as unknown as SavedDashboard];
 describe('the provisioned dashboards, run by @grafana/scenes', () => {
   let sim: RunningSimulator;
   let reference: EmnifyClient;
+  /** Type ids and country names from the simulator's own lookup and countries. */
+  let spelling: ApiSpelling;
+  /** The type lookup: the names the type variable offers (an event's own description may differ, e.g. "Update location" for "Update Location"). */
+  let types: EventTypeInfo[];
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, seed: 23, historyMs: 26 * HOUR, historyEvents: 4000, eventsPerSecond: 0 });
@@ -44,12 +48,17 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
       applicationToken: sim.applicationToken,
       rateLimiter: null,
     });
+    types = await reference.getEventTypes();
+    spelling = {
+      typeId: (name) => types.find((t) => t.description === name)!.id,
+      countryName: (iso) => Object.values(COUNTRIES).find((c) => c.iso === iso.toLowerCase())!.name,
+    };
   });
   afterAll(() => sim.close());
 
   /** The dashboard's scene with the plugin's DataSource registered as Grafana registers data sources. */
-  async function open(dashboard: SavedDashboard): Promise<DashboardRun> {
-    const run = dashboardScene(dashboard);
+  async function open(dashboard: SavedDashboard, time?: { from: string; to: string }): Promise<DashboardRun> {
+    const run = dashboardScene(dashboard, time);
     const { backendSrv } = grafanaBackend(UID, {
       jsonData: { apiUrl: sim.url },
       secureJsonData: { applicationToken: sim.applicationToken },
@@ -76,13 +85,18 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
 
   /** Runs every plugin panel of `dashboard` and compares each with the events the simulator has. */
   async function checkPanels(run: DashboardRun, dashboard: SavedDashboard, choice: Choice) {
-    const range = run.timeRange();
     const results: Array<{ panel: string; state: LoadingState; errors: unknown; shown: number; expected: number }> = [];
     for (const panel of pluginPanels(dashboard, PLUGIN_ID)) {
       const data = await run.runPanel(panel);
       const [target] = panel.targets as SavedTarget[];
+      // The panel's own range: the dashboard's, or its relative time (timeFrom).
+      const range = data.request!.range;
       const { events } = await reference.listEvents({
-        filter: { ...expectedFilter(target, choice), from: range.from.valueOf(), until: range.to.valueOf() },
+        filter: {
+          ...expectedFilter(target, choice, spelling),
+          from: range.from.valueOf(),
+          until: range.to.valueOf(),
+        },
         perPage: 1000,
       });
       results.push({
@@ -101,7 +115,7 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
 
   it('knows which dashboards have panels of the plugin', () => {
     expect(dashboards.map((d) => [d.uid, pluginPanels(d, PLUGIN_ID).length])).toEqual([
-      ['emnify-event-explorer', 7],
+      ['emnify-event-explorer', 12],
       ['emnify-events-overview', 0],
     ]);
   });
@@ -128,9 +142,10 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
   });
 
   it('explorer: "All" without a custom all value (every option) is no filter either', async () => {
+    // For variables whose every value the plugin knows: types (by name), severities, sources.
     const withoutAllValue = JSON.parse(JSON.stringify(explorer)) as SavedDashboard;
     for (const v of withoutAllValue.templating!.list) {
-      if (v.includeAll) {
+      if (['type', 'severity', 'source'].includes(v.name)) {
         v.allValue = '';
       }
     }
@@ -142,6 +157,45 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
     await checkPanels(run, withoutAllValue, {});
   });
 
+  it('explorer: the "last 24 h" panels read the last 24 hours whatever the dashboard range, the others follow it', async () => {
+    const run = await open(explorer, { from: 'now-1h', to: 'now' });
+    const results = await checkPanels(run, explorer, {});
+    const spans: Record<string, number> = {};
+    for (const panel of pluginPanels(explorer, PLUGIN_ID)) {
+      const range = (await run.runPanel(panel)).request!.range;
+      spans[panel.title] = range.to.valueOf() - range.from.valueOf();
+    }
+    expect(
+      Object.entries(spans)
+        .filter(([, span]) => span === 24 * HOUR)
+        .map(([title]) => title)
+    ).toEqual(['Critical events in the last 24 h', 'Critical events in the last 24 h: which SIM?']);
+    expect(new Set(Object.values(spans).filter((span) => span !== 24 * HOUR))).toEqual(new Set([HOUR]));
+    // More critical events in the last 24 hours than in the dashboard's last hour: the panel is not the range's.
+    const critical = results.find((r) => r.panel === 'Critical events in the last 24 h')!;
+    const inTheHour = (
+      await reference.listEvents({
+        filter: { severity: 2, from: run.timeRange().from.valueOf(), until: run.timeRange().to.valueOf() },
+      })
+    ).events.length;
+    expect(critical.shown).toBeGreaterThan(inTheHour);
+  });
+
+  it("explorer: more than 6 operators (the API's limit) is an error naming the variable, not a cut", async () => {
+    const run = await open(explorer);
+    const operators = ['Telekom', 'Vodafone', 'Telefonica O2', 'EE', 'KPN', 'SFR', 'TIM'];
+    run.setValues({ operator: operators });
+    const events = pluginPanels(explorer, PLUGIN_ID).find((p) => p.title === 'Events')!;
+    const data = await run.runPanel(events);
+    expect({ state: data.state, errors: data.errors?.map((e) => e.message), rows: data.series.length }).toEqual({
+      state: LoadingState.Error,
+      errors: [
+        `Invalid filter "network": $operator holds 7 values (${operators.join(', ')}), but Operator takes at most 6 (the emnify API's limit): select at most 6, or All (All is any value when the variable's custom all value is "*")`,
+      ],
+      rows: 0,
+    });
+  });
+
   it('explorer: every panel runs on concrete values of every variable', async () => {
     const run = await open(explorer);
     const range = run.timeRange();
@@ -150,15 +204,22 @@ describe('the provisioned dashboards, run by @grafana/scenes', () => {
       filter: { from: range.from.valueOf(), until: range.to.valueOf(), source: 0 },
       perPage: 1000,
     });
-    const event = events.find((e: EmnifyEvent) => e.endpoint?.name && e.sim?.iccid)!;
+    // An "Update location" event: its description differs from its lookup name ("Update Location"), as
+    // emnify's do, and the variable holds the lookup's name.
+    const event = events.find((e: EmnifyEvent) => e.typeId === 1 && e.endpoint?.name && e.sim?.iccid && e.network)!;
+    expect(event.typeDescription).toBe('Update location');
+    // As the variables hold them: the type by its lookup name (what the variable offers), the country as its
+    // ISO code (the exporter's label).
     const choice: Choice = {
-      type: String(event.typeId),
+      type: [types.find((t) => t.id === event.typeId)!.description],
       severity: String(event.severityId),
       source: '0',
+      country: [event.network!.countryIso],
+      operator: [event.network!.operatorName],
       endpoint: event.endpoint!.name,
       iccid: event.sim!.iccid!.slice(0, 12),
     };
-    run.setValues(choice as Record<string, string>);
+    run.setValues(choice as Record<string, string | string[]>);
     const results = await checkPanels(run, explorer, choice);
     expect(results.find((r) => r.panel === 'Events')?.expected).toBeGreaterThan(0);
   });

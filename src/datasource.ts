@@ -17,9 +17,12 @@ import { BackendSrv, TemplateSrv, getBackendSrv, getTemplateSrv } from '@grafana
 import { Observable } from 'rxjs';
 import { dataSourceTransport } from './api/proxyTransport';
 import { SharedRequests } from './api/sharedRequests';
-import { describeError, healthCheckMessage } from './errors';
-import { toFrames } from './frames/toFrames';
+import { healthCheckMessage, queryErrorMessage } from './errors';
+import { connectionMode } from './api/connection';
+import { effectiveApiUrl } from './api/apiUrl';
+import { toFrames, totalFrame } from './frames/toFrames';
 import { FieldDomains, fieldDomains } from './query/anyValue';
+import { withEventTypeIds } from './query/eventTypeNames';
 import { interpolateQuery } from './query/interpolate';
 import { normaliseQuery } from './query/normalise';
 import { toEventQuery } from './query/toEventQuery';
@@ -31,7 +34,9 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   readonly client: EmnifyClient;
   readonly pageSize: number;
   readonly maxPages: number;
+  private readonly jsonData: EmnifyDataSourceOptions;
   private readonly lists = new SharedRequests<EventList>(30_000);
+  private readonly totals = new SharedRequests<number>(30_000);
   private readonly typeLookup = new SharedRequests<EventTypeInfo[]>(3_600_000);
   /** The complete value sets of fields, with the event types of the last lookup ("All" means any, anyValue.ts). */
   private domains: FieldDomains = fieldDomains();
@@ -45,10 +50,13 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     super(instanceSettings);
     this.pageSize = instanceSettings.jsonData.pageSize ?? DEFAULT_PAGE_SIZE;
     this.maxPages = instanceSettings.jsonData.maxPages ?? DEFAULT_MAX_PAGES;
-    // One client per data source: one JWT, one rate limiter for every panel using it. A stored API URL
-    // that cannot work refuses every request with a message saying how to fix it.
+    this.jsonData = instanceSettings.jsonData;
+    // One client per data source: one JWT (direct mode), one rate limiter for every panel using it. In
+    // gateway mode the route adds the gateway token: the client sends no credential and never
+    // authenticates. Settings that cannot work refuse every request with a message saying how to fix them.
     this.client = new EmnifyClient({
       transport: dataSourceTransport(instanceSettings, backend),
+      credentialByTransport: connectionMode(instanceSettings.jsonData) === 'gateway',
       ...clientOptions,
     });
     const defaultAnnotation = () => normaliseQuery({ format: 'annotations' as const, severity: '2' });
@@ -76,7 +84,7 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
   /** The event type lookup (cached for an hour). */
   async getEventTypes(signal?: AbortSignal): Promise<EventTypeInfo[]> {
     const types = await this.typeLookup.get('types', (s) => this.client.getEventTypes(s), signal);
-    this.domains = fieldDomains(types.map((t) => String(t.id)));
+    this.domains = fieldDomains(types);
     return types;
   }
 
@@ -121,22 +129,43 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     );
   }
 
+  /**
+   * How many events match a query within the range, exactly: the API's `x-total-count` of a one-event
+   * page (one request, whatever the number; the page cap does not apply).
+   */
+  async fetchTotal(query: EmnifyQuery, range: { from: number; to: number }, signal?: AbortSignal): Promise<number> {
+    const eventQuery = toEventQuery(query, range, 1);
+    return this.totals.get(
+      JSON.stringify(eventQuery),
+      async (s) => (await this.client.getEventPage(eventQuery, s)).paging.totalCount,
+      signal
+    );
+  }
+
   private async run(request: DataQueryRequest<EmnifyQuery>, signal: AbortSignal): Promise<DataQueryResponse> {
     const range = { from: request.range.from.valueOf(), to: request.range.to.valueOf() };
     const data: DataFrame[] = [];
     const errors: DataQueryError[] = [];
-    const types = new EventTypeNames(await this.getEventTypes(signal).catch(() => []));
+    const typeList = await this.getEventTypes(signal).catch((): EventTypeInfo[] => []);
+    const types = new EventTypeNames(typeList);
     const context = { types, range, intervalMs: request.intervalMs, maxPages: this.maxPages };
     await Promise.all(
       request.targets
         .filter((t) => this.filterQuery(t))
         .map(async (target) => {
           try {
-            const query = interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars, this.domains);
-            data.push(...toFrames(query, await this.fetchEvents(query, range, signal), context));
+            const query = withEventTypeIds(
+              interpolateQuery(normaliseQuery(target), this.templateSrv, request.scopedVars, this.domains),
+              typeList
+            );
+            if (query.format === 'total') {
+              data.push(totalFrame(await this.fetchTotal(query, range, signal), query.refId));
+            } else {
+              data.push(...toFrames(query, await this.fetchEvents(query, range, signal), context));
+            }
           } catch (err) {
             if (!signal.aborted) {
-              errors.push({ refId: target.refId, message: describeError(err) });
+              errors.push({ refId: target.refId, message: queryErrorMessage(err, this.jsonData) });
             }
           }
         })
@@ -145,18 +174,22 @@ export class DataSource extends DataSourceApi<EmnifyQuery, EmnifyDataSourceOptio
     return { data, errors: errors.length ? errors : undefined };
   }
 
-  /** "Save & test": authenticate, then read one event of the last hour. */
+  /** "Save & test": authenticate (direct mode), then read one event of the last hour; the message names the mode tested. */
   async testDatasource(): Promise<TestDataSourceResponse> {
     try {
       await this.client.authenticate();
       const now = Date.now();
       const page = await this.client.getEventPage({ filter: { from: now - 3_600_000, until: now }, perPage: 1 });
+      const events = `${page.paging.totalCount} event(s) in the last hour.`;
       return {
         status: 'success',
-        message: `Connected to emnify: the application token is valid; ${page.paging.totalCount} event(s) in the last hour.`,
+        message:
+          connectionMode(this.jsonData) === 'gateway'
+            ? `Connected through the events gateway at ${String(this.jsonData.gatewayUrl)}: the gateway token is valid and the gateway reads emnify; ${events} This browser holds no emnify credential.`
+            : `Connected to the emnify API directly at ${effectiveApiUrl(this.jsonData.apiUrl)}: the application token is valid; ${events}`,
       };
     } catch (err) {
-      return { status: 'error', message: healthCheckMessage(err) };
+      return { status: 'error', message: healthCheckMessage(err, this.jsonData) };
     }
   }
 }

@@ -1,8 +1,11 @@
 /** Test ids of the editors, in one place for RTL and browser tests. */
 export const selectors = {
   config: {
+    connection: 'emnify-config-connection',
     apiUrl: 'emnify-config-api-url',
     token: 'emnify-config-token',
+    gatewayUrl: 'emnify-config-gateway-url',
+    gatewayToken: 'emnify-config-gateway-token',
     pageSize: 'emnify-config-page-size',
     maxPages: 'emnify-config-max-pages',
   },

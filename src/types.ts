@@ -4,8 +4,11 @@ import { FILTER_FIELDS, FilterValues, QueryScope } from './query/fields';
 
 export type { QueryScope } from './query/fields';
 
-/** What a query returns: events as logs or a table, counts over time, or annotations. */
-export type OutputFormat = 'logs' | 'table' | 'counts' | 'annotations';
+/**
+ * What a query returns: events as logs or a table, counts over time, the total count (exact: the API's
+ * `x-total-count`, one request), or annotations.
+ */
+export type OutputFormat = 'logs' | 'table' | 'counts' | 'total' | 'annotations';
 
 /** How counts over time are split into series. */
 export type CountGrouping = 'none' | 'type' | 'severity' | 'source' | 'country' | 'operator';
@@ -44,8 +47,19 @@ export const DEFAULT_QUERY = {
   groupBy: 'type',
 } as const satisfies Partial<EmnifyQuery>;
 
+/**
+ * How the data source reaches emnify (src/api/connection.ts): `direct`, the emnify API through Grafana's
+ * proxy with the application token (the browser holds the JWT); `gateway`, the exporter's events gateway
+ * with its own token (the browser holds no emnify credential). Unset means direct.
+ */
+export type ConnectionMode = 'direct' | 'gateway';
+
 export interface EmnifyDataSourceOptions extends DataSourceJsonData {
+  connection?: ConnectionMode;
+  /** Direct mode: the emnify API base URL (unset: the default). */
   apiUrl?: string;
+  /** Gateway mode: the exporter's base URL, e.g. http://exporter:8486 (its gateway answers under /api/v1). */
+  gatewayUrl?: string;
   /** per_page asked of the API. */
   pageSize?: number;
   /** Pages read at most per query. */
@@ -54,7 +68,10 @@ export interface EmnifyDataSourceOptions extends DataSourceJsonData {
 
 /** Stored encrypted by Grafana; never sent back to the browser. */
 export interface EmnifySecureJsonData {
+  /** Direct mode: the emnify application token. */
   applicationToken?: string;
+  /** Gateway mode: the exporter's EXPORTER_GATEWAY_TOKEN. */
+  gatewayToken?: string;
 }
 
 export const DEFAULT_API_URL = 'https://cdn.emnify.net';
@@ -62,7 +79,8 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_MAX_PAGES = 20;
 
 /** What a variable query lists. */
-export type VariableKind = 'eventTypes' | 'severities' | 'sources' | 'endpoints' | 'countries' | 'operators';
+export type VariableKind =
+  'eventTypes' | 'eventTypeNames' | 'severities' | 'sources' | 'endpoints' | 'countries' | 'operators';
 
 export interface EmnifyVariableQuery extends DataQuery {
   kind: VariableKind;

@@ -1,4 +1,8 @@
-/** Template variable queries: event types, severities, sources, and values seen in the time range. */
+/**
+ * Template variable queries: event types (by id or by name), severities, sources, and values seen in the
+ * time range. Countries are ISO codes shown with their name (`DE (Germany)`): the code is what the
+ * exporter's label holds and what a link carries; the country filter takes it (query/countries.ts).
+ */
 import { EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES } from '@emnify-events/client';
 import {
   CustomVariableSupport,
@@ -11,6 +15,7 @@ import {
 import { Observable, from } from 'rxjs';
 import type { DataSource } from './datasource';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
+import { countryLabel } from './query/countries';
 import { EmnifyVariableQuery } from './types';
 
 export async function variableValues(
@@ -21,6 +26,8 @@ export async function variableValues(
   switch (query.kind) {
     case 'eventTypes':
       return (await ds.getEventTypes()).map((t) => ({ text: t.description, value: String(t.id) }));
+    case 'eventTypeNames':
+      return (await ds.getEventTypes()).map((t) => ({ text: t.description, value: t.description }));
     case 'severities':
       return Object.entries(EVENT_SEVERITY_NAMES).map(([id, name]) => ({ text: name, value: id }));
     case 'sources':
@@ -29,11 +36,11 @@ export async function variableValues(
       const list = await ds.fetchEvents({ refId: 'variable', format: 'table' }, range);
       const pick = {
         endpoints: (e: (typeof list.events)[number]) => e.endpoint?.name,
-        countries: (e: (typeof list.events)[number]) => e.network?.countryName,
+        countries: (e: (typeof list.events)[number]) => e.network?.countryIso,
         operators: (e: (typeof list.events)[number]) => e.network?.operatorName,
       }[query.kind];
       const values = [...new Set(list.events.map(pick).filter((v): v is string => !!v))].sort();
-      return values.map((v) => ({ text: v, value: v }));
+      return values.map((v) => ({ text: query.kind === 'countries' ? countryLabel(v) : v, value: v }));
     }
   }
 }

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { validatePluginJson } from './grafana/pluginSchema';
 import { validatePluginDist } from './grafana/pluginValidator';
-import { DIRECT_ROUTES, ROUTE_BASE_URL } from '../src/api/routes';
+import { pluginJsonRoutes } from '../src/api/routes';
 
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -54,22 +54,48 @@ describe('src/plugin.json', () => {
     expect(new Set(grafana.map((n) => pkg.dependencies[n])).size).toBe(1);
   });
 
-  it('keeps the application token server-side: templated auth body, one GET route per API subtree, no secret in jsonData', () => {
-    // The routes of src/api/routes.ts, in order, each URL the stored API URL (or the default) plus its API path.
-    expect(plugin.routes.map((r: Json) => ({ path: r.path, method: r.method, url: r.url }))).toEqual(
-      DIRECT_ROUTES.map((r) => ({ path: r.path, method: r.method, url: `${ROUTE_BASE_URL}${r.apiPath}` }))
-    );
-    expect(ROUTE_BASE_URL).toBe(
-      '{{ if .JsonData.apiUrl }}{{ .JsonData.apiUrl }}{{ else }}https://cdn.emnify.net{{ end }}'
-    );
+  it('keeps every credential server-side: the routes of src/api/routes.ts, each mode’s routes empty in the other mode', () => {
+    // No `"` inside a template action: Grafana templates a route body as plugin.json's JSON text, where it
+    // arrives as `\"`, which Go's parser refuses (the body would be left out). Raw strings (`…`) instead.
+    expect(JSON.stringify(plugin.routes).match(/\{\{[^}]*\\"[^}]*\}\}/g)).toBeNull();
+    expect(plugin.routes).toEqual(pluginJsonRoutes());
+    expect(plugin.routes.map((r: Json) => `${r.method} ${r.path}`)).toEqual([
+      'POST emnify-auth',
+      'GET emnify-event',
+      'GET emnify-endpoint',
+      'GET emnify-sim',
+      'GET emnify-user',
+      'GET gateway-event',
+      'GET gateway-endpoint',
+      'GET gateway-sim',
+      'GET gateway-user',
+    ]);
+    const ifGateway = '{{ if eq .JsonData.connection `gateway` }}';
+    const base = '{{ if .JsonData.apiUrl }}{{ .JsonData.apiUrl }}{{ else }}https://cdn.emnify.net{{ end }}';
     const [auth, ...reads] = plugin.routes;
-    expect(auth).toMatchObject({
+    expect(auth).toEqual({
+      path: 'emnify-auth',
+      method: 'POST',
+      url: `${ifGateway}{{ else }}${base}/api/v1/authenticate{{ end }}`,
       headers: [{ name: 'Content-Type', content: 'application/json' }],
-      body: { application_token: '{{ .SecureJsonData.applicationToken }}' },
+      body: { application_token: `${ifGateway}{{ else }}{{ .SecureJsonData.applicationToken }}{{ end }}` },
     });
     for (const route of reads) {
-      expect(JSON.stringify(route)).not.toContain('SecureJsonData');
       expect(route.method).toBe('GET');
+      if (route.path.startsWith('emnify-')) {
+        // Direct-mode reads carry the browser's JWT, no stored secret.
+        expect(JSON.stringify(route)).not.toContain('SecureJsonData');
+        expect(route.url).toBe(`${ifGateway}{{ else }}${base}/api/v1/${route.path.slice(7)}{{ end }}`);
+      } else {
+        expect(route).toEqual({
+          path: route.path,
+          method: 'GET',
+          url: `${ifGateway}{{ .JsonData.gatewayUrl }}/api/v1/${route.path.slice(8)}{{ end }}`,
+          headers: [
+            { name: 'Authorization', content: `${ifGateway}Bearer {{ .SecureJsonData.gatewayToken }}{{ end }}` },
+          ],
+        });
+      }
     }
   });
 });

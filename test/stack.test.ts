@@ -13,19 +13,28 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EVENT_SEVERITY_NAMES, EVENT_SOURCE_NAMES, EmnifyClient, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { parse, stringify } from 'yaml';
 import { SETTINGS, loadConfig } from '../exporter/src/config';
 import { Exporter, createExporter } from '../exporter/src/exporter';
 import { DEMO_GATEWAY_TOKEN } from '../exporter/src/gateway';
 import { silentLogger } from '../exporter/src/logger';
+import { connectionProblem } from '../src/api/connection';
 import { ANY_VALUE, withoutAnyValues } from '../src/query/anyValue';
+import { withEventTypeIds } from '../src/query/eventTypeNames';
 import { toEventQuery } from '../src/query/toEventQuery';
 import { EmnifyQuery, QUERY_FIELDS } from '../src/types';
 import { have, requireEnginesInCi } from './support/binaries';
 import { Variable, dashboard, dashboards, interpolate, linkVariables, panelLinks } from './support/dashboards';
 import { RunningAlertmanager, RunningPrometheus, Sample, startAlertmanager, startPrometheus } from './support/engines';
-import { EXPLORER_LINK_VARIABLES } from './support/explorerLinks';
+import {
+  EXPLORER_LINK_VARIABLES,
+  explorerVariables,
+  followLink,
+  linkValues,
+  withVariables,
+} from './support/explorerLinks';
 import { compressDurations, longDurations } from './support/timeCompression';
 import { Notification, WebhookReceiver, startWebhookReceiver } from './support/webhook';
 
@@ -94,14 +103,14 @@ describe('dashboards', () => {
     for (const { json } of dashboards) {
       for (const panel of json.panels) {
         for (const t of panel.targets ?? []) {
-          if (t.datasource?.uid !== 'emnify-events') {
+          if (t.datasource?.type !== 'emnify-events-datasource') {
             continue;
           }
           checked++;
           for (const key of Object.keys(t)) {
             expect(QUERY_FIELDS).toContain(key);
           }
-          expect(['logs', 'table', 'counts', 'annotations']).toContain(t.format);
+          expect(['logs', 'table', 'counts', 'total', 'annotations']).toContain(t.format);
           // Valid on the defaults: a variable on "All" gives its custom all value `*` (any value, no filter),
           // an empty text box nothing. (src/dashboards.test.ts runs every panel through @grafana/scenes.)
           const defaults = JSON.parse(
@@ -118,7 +127,9 @@ describe('dashboards', () => {
   });
 
   it('give every "All"-able variable of an emnify-querying dashboard the custom all value *', () => {
-    for (const { json } of dashboards.filter((d) => JSON.stringify(d.json.panels).includes('"emnify-events"'))) {
+    for (const { json } of dashboards.filter((d) =>
+      JSON.stringify(d.json.panels).includes('emnify-events-datasource')
+    )) {
       for (const v of json.templating.list.filter((x) => x.includeAll)) {
         expect({ dashboard: json.uid, variable: v.name, allValue: v.allValue }).toEqual({
           dashboard: json.uid,
@@ -203,6 +214,24 @@ describe('dashboards', () => {
     }
   });
 
+  it("overview: the exporters' own counters and timestamps merge the replicas of an HA pair of Prometheus servers", () => {
+    // A long-term store may keep the `replica` label (scale.test.ts proves it on VictoriaMetrics).
+    for (const { panel, expr } of overviewTargets.filter((t) => t.expr.includes('emnify_exporter_'))) {
+      for (const use of expr.match(/(rate|last_over_time)\(emnify_exporter_\w+/g) ?? []) {
+        const at = expr.indexOf(use);
+        expect({
+          panel,
+          use,
+          merged: /max (without \(replica\)|by \([\w, ]+\)) \($/.test(expr.slice(0, at)),
+        }).toEqual({
+          panel,
+          use,
+          merged: true,
+        });
+      }
+    }
+  });
+
   it('overview: every panel query has its expected labels listed in this test', () => {
     expect(overviewTargets.map((t) => `${t.panel} ${t.refId}`).sort()).toEqual(
       Object.entries(OVERVIEW_LABELS)
@@ -280,44 +309,115 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives Grafana the plugin, its secret and the API URL the exporter uses', () => {
-    const grafana = compose.services.grafana as {
-      image: string;
-      environment: Record<string, string>;
-      volumes: string[];
-      secrets?: string[];
-      depends_on: Record<string, { condition: string }>;
-    };
-    expect(grafana.volumes).toContain('./dist:/var/lib/grafana/plugins/emnify-events-datasource:ro');
-    expect(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe('emnify-events-datasource');
-    expect(grafana.environment.EMNIFY_API_URL).toBe(compose.services.exporter.environment?.EMNIFY_API_URL);
-    // Grafana (uid 472) reads the token from a 0400 copy owned by it, made by the one-shot grafana-secrets
-    // step from the Docker secret (a 0600 secret file of another user would stop provisioning).
+  type Service = {
+    image: string;
+    user?: string;
+    entrypoint: string[];
+    environment: Record<string, string>;
+    volumes: string[];
+    secrets?: string[];
+    depends_on: Record<string, { condition: string }>;
+  };
+  const service = (name: string) => compose.services[name] as Service;
+  const provisioned = parse(read('provisioning/datasources/datasources.yml')) as {
+    datasources: Array<{
+      uid: string;
+      url?: string;
+      jsonData: Record<string, unknown>;
+      secureJsonData?: Record<string, string>;
+    }>;
+  };
+  const emnify = provisioned.datasources.find((d) => d.uid === 'emnify-events')!;
+  /** The copy step's commands: `install -o <uid> -g <gid> -m <mode> <from> <to>` each. */
+  const copies = () =>
+    service('copy-secrets')
+      .entrypoint[2].split('&&')
+      .map((c) => c.trim().split(/\s+/));
+  /** The file a `$__file{…}` expansion names. */
+  const fileOf = (value: string) => /^\$__file\{(.+)\}$/.exec(value)?.[1];
+  /** Where a container path of `service` comes from: the named volume mounted over its folder. */
+  const volumeOf = (name: string, path: string) =>
+    service(name)
+      .volumes.map((v) => v.split(':'))
+      .find(([, target]) => path.startsWith(`${target}/`))?.[0];
+
+  it('provisions the emnify data source in gateway mode: the exporter’s URL and the gateway token, no application token', () => {
+    expect(emnify.url).toBeUndefined();
+    expect(emnify.jsonData).toEqual({
+      connection: 'gateway',
+      gatewayUrl: 'http://exporter:8486',
+      pageSize: 1000,
+      maxPages: 20,
+    });
+    expect(Object.keys(emnify.secureJsonData ?? {})).toEqual(['gatewayToken']);
+    expect(connectionProblem(emnify.jsonData)).toBeUndefined();
+    // The gateway URL is the exporter service on the port it listens on.
+    expect(compose.services.exporter.environment?.EXPORTER_LISTEN_ADDRESS).toBe(':8486');
+    expect(service('grafana').depends_on.exporter).toEqual({ condition: 'service_started' });
+    // Grafana holds no application token: no secret, no copy of it, no API URL of emnify.
+    const grafana = service('grafana');
     expect(grafana.secrets).toBeUndefined();
-    const copy = compose.services['grafana-secrets'] as {
-      image: string;
-      user: string;
-      entrypoint: string[];
-      secrets: string[];
-      volumes: string[];
-    };
-    expect(copy).toMatchObject({ image: grafana.image, user: 'root', secrets: ['emnify_application_token'] });
-    expect(copy.entrypoint.join(' ')).toBe(
-      'sh -c install -o 472 -g 0 -m 0400 /run/secrets/emnify_application_token /grafana-secrets/emnify_application_token'
-    );
-    expect(copy.volumes).toEqual(['grafana-secrets:/grafana-secrets']);
-    expect(grafana.volumes).toContain('grafana-secrets:/run/grafana-secrets:ro');
-    expect(grafana.depends_on['grafana-secrets']).toEqual({ condition: 'service_completed_successfully' });
-    expect(read('provisioning/datasources/datasources.yml')).toContain(
-      'applicationToken: $__file{/run/grafana-secrets/emnify_application_token}'
-    );
+    expect(grafana.environment.EMNIFY_API_URL).toBeUndefined();
+    expect(copies().filter((c) => c.at(-1)!.startsWith('/grafana-secrets/'))).toEqual([
+      [
+        'install',
+        '-o',
+        '472',
+        '-g',
+        '0',
+        '-m',
+        '0400',
+        '/run/secrets/exporter_gateway_token',
+        '/grafana-secrets/exporter_gateway_token',
+      ],
+    ]);
+  });
+
+  it('gives Grafana (uid 472) and the exporter (uid 1000) 0400 copies of the secrets they read, made by one copy step', () => {
+    const copy = service('copy-secrets');
+    expect(copy).toMatchObject({ image: service('grafana').image, user: 'root' });
+    expect(copy.entrypoint.slice(0, 2)).toEqual(['sh', '-ec']);
+    expect(copy.secrets).toEqual(['emnify_application_token', 'exporter_gateway_token']);
+    const owner: Record<string, string> = { grafana: '472', exporter: '1000' };
+    // Each secret file a service reads is a copy in a volume that copy-secrets fills, owned by the service's uid.
+    const reads: Array<[string, string]> = [
+      ['grafana', fileOf(emnify.secureJsonData!.gatewayToken)!],
+      ['exporter', compose.services.exporter.environment!.EMNIFY_APPLICATION_TOKEN_FILE],
+      ['exporter', compose.services.exporter.environment!.EXPORTER_GATEWAY_TOKEN_FILE],
+    ];
+    for (const [name, path] of reads) {
+      const volume = volumeOf(name, path)!;
+      expect(service(name).volumes).toContain(`${volume}:${path.slice(0, path.lastIndexOf('/'))}:ro`);
+      const into = copy.volumes.find((v) => v.startsWith(`${volume}:`))!.split(':')[1];
+      const file = path.slice(path.lastIndexOf('/') + 1);
+      const command = copies().find((c) => c.at(-1) === `${into}/${file}`);
+      expect({ name, path, command }).toEqual({
+        name,
+        path,
+        command: [
+          'install',
+          '-o',
+          owner[name],
+          '-g',
+          owner[name] === '472' ? '0' : '1000',
+          '-m',
+          '0400',
+          `/run/secrets/${file}`,
+          `${into}/${file}`,
+        ],
+      });
+      expect(service(name).depends_on['copy-secrets']).toEqual({ condition: 'service_completed_successfully' });
+    }
+    expect(copies()).toHaveLength(reads.length);
+    // The exporter image runs as node, uid 1000 (Debian's node image).
+    expect(read('exporter/Dockerfile')).toMatch(/^USER node$/m);
   });
 
   it("gives the exporter the events gateway's token as a Docker secret, the public demo one by default", () => {
-    const exporter = compose.services.exporter as { environment: Record<string, string>; secrets: string[] };
     const secrets = (parse(read('docker-compose.yml')) as { secrets: Record<string, { file: string }> }).secrets;
-    expect(exporter.environment.EXPORTER_GATEWAY_TOKEN_FILE).toBe('/run/secrets/exporter_gateway_token');
-    expect(exporter.secrets).toEqual(['emnify_application_token', 'exporter_gateway_token']);
+    expect(compose.services.exporter.environment?.EXPORTER_GATEWAY_TOKEN_FILE).toBe(
+      '/run/exporter-secrets/exporter_gateway_token'
+    );
     expect(secrets.exporter_gateway_token.file).toBe(
       '${EXPORTER_GATEWAY_TOKEN_FILE_HOST:-./secrets/demo-gateway-token}'
     );
@@ -326,6 +426,28 @@ describe('docker-compose.yml', () => {
       EMNIFY_APPLICATION_TOKEN_FILE: join(ROOT, 'secrets/demo-application-token'),
     });
     expect(config.gateway?.token).toBe(DEMO_GATEWAY_TOKEN);
+  });
+
+  it('keeps a direct-mode example that the plugin accepts, with the token Grafana would then need', () => {
+    const example = parse(read('provisioning/examples/emnify-direct.yml')) as typeof provisioned;
+    const [direct] = example.datasources;
+    expect(direct).toMatchObject({ uid: 'emnify-events', type: 'emnify-events-datasource', access: 'proxy' });
+    expect(direct.jsonData).toEqual({
+      connection: 'direct',
+      apiUrl: '${EMNIFY_API_URL}',
+      pageSize: 1000,
+      maxPages: 20,
+    });
+    expect(connectionProblem({ ...direct.jsonData, apiUrl: 'http://simulator:8485' })).toBeUndefined();
+    expect(direct.secureJsonData).toEqual({
+      applicationToken: '$__file{/run/grafana-secrets/emnify_application_token}',
+    });
+    // The copy line and the variable the example's comment tells to add.
+    const text = read('provisioning/examples/emnify-direct.yml');
+    expect(text).toContain(
+      'install -o 472 -g 0 -m 0400 /run/secrets/emnify_application_token /grafana-secrets/emnify_application_token'
+    );
+    expect(text).toContain('EMNIFY_API_URL');
   });
 
   it('mounts files that exist and uses the ports the code defaults to', () => {
@@ -674,6 +796,101 @@ withEngines('the stack on loopback: simulator → HA pair of exporters → Prome
     expect(total.map((r) => Number(r.value[1]))).toEqual([Object.values(truth).reduce((a, b) => a + b, 0)]);
     console.info(`critical events in the last ${seconds} s, overview vs simulator truth: ${JSON.stringify(table)}`);
   });
+
+  it('drill-down: every overview link to the explorer opens queries that return the clicked value’s events', async () => {
+    const client = new EmnifyClient({
+      transport: fetchTransport({ baseUrl: sim.url }),
+      applicationToken: sim.applicationToken,
+      rateLimiter: null,
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    });
+    const types = await client.getEventTypes();
+    const typeId = (name: string) => types.find((t) => t.description === name)!.id;
+    // Failed logins and PDP context requests (some rejected), so that every link has events to show.
+    sim.addEvents(2, { typeId: 6 });
+    sim.addEvents(2, { typeId: 7 });
+    sim.addEvents(60, { typeId: 3 });
+    await sleep(3000);
+    const idOf = (names: Record<number, string>, name: string) =>
+      Number(Object.entries(names).find(([, n]) => n === name)![0]);
+    const explorerTarget = (title: string) => explorer.panels.find((p) => p.title === title)!.targets![0];
+    const seconds = Math.floor((Date.now() - scrapedSince) / 1000) - 1;
+    // A range that ended 2 s ago: no event of its last second is still on its way while the queries run.
+    const until = Math.floor((Date.now() - 2000) / 1000) * 1000;
+    const range = { from: until - seconds * 1000, to: until };
+    const checked: string[] = [];
+    for (const panel of overview.panels) {
+      for (const link of panelLinks(panel).filter((l) => l.url.startsWith(`/d/${explorer.uid}?`))) {
+        // The clicked series: the busiest of the panel's query on the concrete organisation, country and operator.
+        let labels: Record<string, string> = {};
+        if (/\$\{__(field|data)/.test(link.url)) {
+          const result = await prom.query(
+            interpolate(
+              panel.targets![0].expr!,
+              { range: `${seconds}s`, rateInterval: '4s', interval: '1s' },
+              { organisation: ORGANISATION, ...place, datasource: '' }
+            )
+          );
+          expect({ panel: panel.title, samples: result.length > 0 }).toEqual({ panel: panel.title, samples: true });
+          labels = result.sort((a, b) => Number(b.value[1]) - Number(a.value[1]))[0].metric;
+        }
+        const values = linkValues(followLink(link.url, labels, place));
+        const variables = explorerVariables(values);
+        const query = (title: string) =>
+          toEventQuery(
+            withEventTypeIds(
+              withoutAnyValues(withVariables(explorerTarget(title), variables) as unknown as EmnifyQuery),
+              types
+            ),
+            range,
+            1000
+          );
+        const total = (await client.getEventPage({ ...query('Matching events'), perPage: 1 })).paging.totalCount;
+        const { events } = await client.listEvents(query('Events'));
+        // Ground truth: the simulator's events of the range with the clicked values, as the exporter labels them.
+        const truth = sim
+          .truth({ from: range.from, until: range.to + 999 })
+          .byLabels.filter(
+            (r) =>
+              (!values.type || values.type.map(typeId).includes(r.typeId)) &&
+              (!values.severity || r.severityId === idOf(EVENT_SEVERITY_NAMES, values.severity[0])) &&
+              (!values.source || r.sourceId === idOf(EVENT_SOURCE_NAMES, values.source[0])) &&
+              (!values.country || values.country.includes(r.countryIso)) &&
+              (!values.operator || values.operator.includes(r.operator))
+          )
+          .reduce((sum, r) => sum + r.count, 0);
+        const shown = {
+          types: [...new Set(events.map((e) => e.typeId))].every(
+            (id) => !values.type || values.type.map(typeId).includes(id)
+          ),
+          countries: [...new Set(events.map((e) => e.network?.countryIso ?? ''))].filter(
+            (c) => values.country && !values.country.includes(c)
+          ),
+          operators: [...new Set(events.map((e) => e.network?.operatorName ?? ''))].filter(
+            (o) => values.operator && !values.operator.includes(o)
+          ),
+        };
+        expect({ panel: panel.title, link: link.title, values, total, listed: events.length, shown }).toEqual({
+          panel: panel.title,
+          link: link.title,
+          values,
+          total: truth,
+          listed: truth,
+          shown: { types: true, countries: [], operators: [] },
+        });
+        expect({ panel: panel.title, link: link.title, some: truth > 0 }).toEqual({
+          panel: panel.title,
+          link: link.title,
+          some: true,
+        });
+        checked.push(`${panel.title}: ${JSON.stringify(values)} → ${truth}`);
+      }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(14);
+    console.info(
+      `drill-down links followed (explorer's exact total = listed events = simulator truth):\n${checked.join('\n')}`
+    );
+  }, 60_000);
 
   it('shows each exporter of the pair fresh, one value each', async () => {
     const freshness = overviewTargets.find((t) => t.panel === 'Since last complete poll')!;

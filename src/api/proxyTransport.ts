@@ -1,7 +1,9 @@
 /**
- * The client's Transport over Grafana's data source proxy (direct mode: the routes of routes.ts do the
- * privileged work server-side: `emnify-auth` POSTs the stored application token to /authenticate, the
- * browser sends no body; the other routes carry GET calls). The browser only ever holds the JWT.
+ * The client's Transport over Grafana's data source proxy, in either connection mode (routes.ts): the
+ * routes do the privileged work server-side. Direct mode: `emnify-auth` POSTs the stored application
+ * token to /authenticate (the browser sends no body), the browser holds the JWT and sends it with GET
+ * calls. Gateway mode: the `gateway-*` routes add the stored gateway token; the browser sends and holds
+ * no credential (the client runs with `credentialByTransport`).
  *
  * What real Grafana does to answers, and how this transport gives the client emnify's answer back:
  * - The proxy turns an upstream 401 into `400 Bad Request` with the plain-text body
@@ -10,6 +12,7 @@
  *   again here, so the client re-authenticates when the JWT expired or was refused, and recognises a
  *   rejected application token (with its cool-down before emnify's lock-out). emnify's own body is lost:
  *   a refused token and a locked account (`TooManyRequests`) look the same, and both get the cool-down.
+ *   In gateway mode the same answer is the gateway's 401: a wrong or missing gateway token (final).
  * - backend_srv wraps a text error body: `data` becomes `{ message, error: statusText, response }`
  *   (public/app/core/services/backend_srv.ts, processRequestError); the raw text is `response`.
  * - A FetchError carries no response headers, so a 429's `Retry-After` never arrives: the client's own
@@ -19,7 +22,8 @@
  */
 import { EmnifyError, HttpRequest, HttpResponse, Transport, headersToRecord } from '@emnify-events/client';
 import { BackendSrv, FetchError, FetchResponse } from '@grafana/runtime';
-import { apiUrlProblem } from './apiUrl';
+import { ConnectionMode, EmnifyDataSourceOptions } from '../types';
+import { connectionMode, connectionProblem } from './connection';
 import { proxyPath } from './routes';
 
 /** The body of the proxy's answer to an upstream 401 (ds_proxy.go, modifyResponse). */
@@ -50,12 +54,20 @@ export function fromProxyError(status: number, data: unknown): HttpResponse {
   return { status, headers: {}, body };
 }
 
-/** The proxy URL of a client request. */
-export function proxyUrl(instanceUrl: string, request: HttpRequest): string {
-  return `${instanceUrl}/${proxyPath(request)}`;
+/** The proxy URL of a client request in `mode`. */
+export function proxyUrl(instanceUrl: string, request: HttpRequest, mode: ConnectionMode): string {
+  return `${instanceUrl}/${proxyPath(request, mode)}`;
 }
 
-export function proxyTransport(instanceUrl: string, backend: () => BackendSrv): Transport {
+/** What a request that never got an answer through the proxy says. */
+const UNREACHABLE: Record<ConnectionMode, string> = {
+  direct:
+    'Grafana could not reach the emnify API through its data source proxy. Check the API URL and the network of the Grafana server.',
+  gateway:
+    'Grafana could not reach the events gateway through its data source proxy. Check the gateway URL and the network of the Grafana server.',
+};
+
+export function proxyTransport(instanceUrl: string, backend: () => BackendSrv, mode: ConnectionMode): Transport {
   return (request) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const headers: Record<string, string> = {};
@@ -65,7 +77,7 @@ export function proxyTransport(instanceUrl: string, backend: () => BackendSrv): 
       }
       const subscription = backend()
         .fetch<string>({
-          url: proxyUrl(instanceUrl, request),
+          url: proxyUrl(instanceUrl, request, mode),
           method: request.method,
           params: request.query,
           headers,
@@ -82,16 +94,7 @@ export function proxyTransport(instanceUrl: string, backend: () => BackendSrv): 
               resolve(fromProxyError(err.status, err.data));
               return;
             }
-            reject(
-              new EmnifyError(
-                'EMNIFY_NETWORK',
-                'Grafana could not reach the emnify API through its data source proxy. Check the API URL and the network of the Grafana server.',
-                {
-                  path: request.path,
-                  retryable: true,
-                }
-              )
-            );
+            reject(new EmnifyError('EMNIFY_NETWORK', UNREACHABLE[mode], { path: request.path, retryable: true }));
           },
         });
       request.signal?.addEventListener('abort', () => {
@@ -106,11 +109,12 @@ function refusingTransport(message: string): Transport {
   return (request) => Promise.reject(new EmnifyError('EMNIFY_BAD_REQUEST', message, { path: request.path }));
 }
 
-/** The transport of a data source instance: over the proxy, unless its settings cannot work. */
+/** The transport of a data source instance: over the proxy in its connection mode, unless its settings cannot work. */
 export function dataSourceTransport(
-  settings: { url?: string; jsonData: { apiUrl?: unknown } },
+  settings: { url?: string; jsonData: EmnifyDataSourceOptions },
   backend: () => BackendSrv
 ): Transport {
-  const problem = apiUrlProblem(settings.jsonData.apiUrl);
-  return problem ? refusingTransport(problem) : proxyTransport(settings.url ?? '', backend);
+  const problem = connectionProblem(settings.jsonData);
+  const mode = connectionMode(settings.jsonData);
+  return problem || !mode ? refusingTransport(problem ?? '') : proxyTransport(settings.url ?? '', backend, mode);
 }

@@ -25,7 +25,11 @@ type Props = QueryEditorProps<DataSource, EmnifyQuery, EmnifyDataSourceOptions> 
 export function QueryEditor({ datasource, query: raw, onChange, onRunQuery, fixedFormat }: Props) {
   const query = useMemo(() => normaliseQuery(fixedFormat ? { ...raw, format: fixedFormat } : raw), [raw, fixedFormat]);
   const eventTypes = useEventTypeOptions(datasource);
-  const error = useMemo(() => validateQuery(query), [query]);
+  const types = useMemo(
+    () => eventTypes.options.map((o) => ({ id: Number(o.value), description: o.label ?? '' })),
+    [eventTypes.options]
+  );
+  const error = useMemo(() => validateQuery(query, types), [query, types]);
   const section = { query, onChange, onRunQuery };
   return (
     <Stack direction="column" gap={0}>

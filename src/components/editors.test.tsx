@@ -116,6 +116,109 @@ describe('ConfigEditor', () => {
   });
 });
 
+describe('ConfigEditor: the connection', () => {
+  const lastCall = (fn: jest.Mock) => fn.mock.calls[fn.mock.calls.length - 1][0];
+
+  it('offers the emnify API directly (the default) and the events gateway', () => {
+    render(<ConfigEditor options={configOptions()} onOptionsChange={jest.fn()} />);
+    const group = screen.getByTestId(selectors.config.connection);
+    expect(within(group).getByLabelText('emnify API directly')).toBeChecked();
+    expect(within(group).getByLabelText('Events gateway')).not.toBeChecked();
+    expect(screen.getByTestId(selectors.config.apiUrl)).toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.gatewayUrl)).not.toBeInTheDocument();
+  });
+
+  it('switching to the gateway stores the mode and clears the stored application token', () => {
+    const onOptionsChange = jest.fn();
+    render(
+      <ConfigEditor
+        options={configOptions({
+          jsonData: { apiUrl: 'http://sim:8485' },
+          secureJsonFields: { applicationToken: true },
+        })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    fireEvent.click(screen.getByLabelText('Events gateway'));
+    const saved = lastCall(onOptionsChange);
+    expect(saved.jsonData).toEqual({ apiUrl: 'http://sim:8485', connection: 'gateway' });
+    expect(saved.secureJsonFields).toEqual({ applicationToken: false });
+    expect(saved.secureJsonData).toEqual({ applicationToken: '' });
+  });
+
+  it('in gateway mode, stores the gateway URL in jsonData (normalised) and the gateway token only in secureJsonData', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(
+      <ConfigEditor
+        options={configOptions({ jsonData: { connection: 'gateway' } })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    expect(screen.queryByTestId(selectors.config.apiUrl)).not.toBeInTheDocument();
+    // No default: an unset gateway URL is named.
+    expect(screen.getByText(/The gateway URL is not set\./)).toBeInTheDocument();
+    const url = screen.getByTestId(selectors.config.gatewayUrl);
+    expect(url).toHaveAttribute('placeholder', 'http://exporter:8486');
+    fireEvent.focus(url);
+    fireEvent.change(url, { target: { value: ' http://exporter:8486/ ' } });
+    expect(lastCall(onOptionsChange).jsonData).toEqual({
+      connection: 'gateway',
+      gatewayUrl: ' http://exporter:8486/ ',
+    });
+    rerender(
+      <ConfigEditor
+        options={configOptions({ jsonData: { connection: 'gateway', gatewayUrl: ' http://exporter:8486/ ' } })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    fireEvent.blur(url);
+    expect(lastCall(onOptionsChange).jsonData).toEqual({ connection: 'gateway', gatewayUrl: 'http://exporter:8486' });
+    fireEvent.change(screen.getByPlaceholderText('exporter gateway token'), { target: { value: 'gw-secret-456' } });
+    const saved = lastCall(onOptionsChange);
+    expect(saved.secureJsonData).toEqual({ gatewayToken: 'gw-secret-456' });
+    expect(JSON.stringify(saved.jsonData)).not.toContain('gw-secret-456');
+  });
+
+  it('names an unknown stored connection, and choosing direct stores it (keeping the application token)', () => {
+    const onOptionsChange = jest.fn();
+    render(
+      <ConfigEditor
+        options={configOptions({
+          jsonData: { connection: 'Gateway' as never },
+          secureJsonFields: { applicationToken: true },
+        })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    expect(
+      screen.getByText(/The connection setting "Gateway" is neither "direct" nor "gateway"\./)
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByLabelText('emnify API directly'));
+    const saved = lastCall(onOptionsChange);
+    expect(saved.jsonData).toEqual({ connection: 'direct' });
+    expect(saved.secureJsonFields).toEqual({ applicationToken: true, gatewayToken: false });
+  });
+
+  it('switching back to direct clears the stored gateway token', () => {
+    const onOptionsChange = jest.fn();
+    render(
+      <ConfigEditor
+        options={configOptions({
+          jsonData: { connection: 'gateway', gatewayUrl: 'http://exporter:8486' },
+          secureJsonFields: { gatewayToken: true },
+        })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    expect(screen.getByDisplayValue('configured')).toBeInTheDocument();
+    fireEvent.click(screen.getByLabelText('emnify API directly'));
+    const saved = lastCall(onOptionsChange);
+    expect(saved.jsonData.connection).toBe('direct');
+    expect(saved.secureJsonFields).toEqual({ gatewayToken: false });
+    expect(saved.secureJsonData).toEqual({ gatewayToken: '' });
+  });
+});
+
 describe('QueryEditor', () => {
   const lookup = () => [
     { id: 3, description: 'Create PDP Context' },

@@ -77,6 +77,7 @@ describe('event frames', () => {
             imsi: '901430000000007',
             operator: 'Telekom',
             country: 'DE',
+            country_name: 'Germany',
             alert: 'true',
           },
           { type: 'Brand new type', severity: 'WARN', source: 'API' },
@@ -86,7 +87,7 @@ describe('event frames', () => {
     });
   });
 
-  it('table: twelve columns, empty text where a part is missing', () => {
+  it('table: thirteen columns, empty text where a part is missing', () => {
     const frame = tableFrame(events, types, 'B');
     expect(frame).toMatchObject({
       refId: 'B',
@@ -107,6 +108,7 @@ describe('event frames', () => {
       'Alert',
       'ID',
       'IMSI',
+      'Country name',
     ]);
     expect(valuesOf(frame)).toEqual({
       Time: { type: FieldType.time, values: [T, T + 90_000, T + 150_000] },
@@ -121,7 +123,21 @@ describe('event frames', () => {
       Country: { type: FieldType.string, values: ['DE', '', ''] },
       Alert: { type: FieldType.boolean, values: [true, false, false] },
       ID: { type: FieldType.string, values: ['351732524384257', '351732524384300', '351732524384999'] },
+      'Country name': { type: FieldType.string, values: ['Germany', '', ''] },
     });
+  });
+
+  it('table: shows the country as the exporter labels it (ISO code), its name from the one country table', () => {
+    const event = (countryIso: string, countryName: string) =>
+      ({ ...events[0], network: { ...events[0].network!, countryIso, countryName } }) as EmnifyEvent;
+    // The event's own name ("Deutschland") gives way to the table's; a code the table lacks keeps the event's name.
+    const frame = tableFrame(
+      [event('DE', 'Deutschland'), event('GB', 'United Kingdom'), event('QQ', 'Atlantis')],
+      types,
+      'B'
+    );
+    expect(valuesOf(frame).Country.values).toEqual(['DE', 'GB', 'QQ']);
+    expect(valuesOf(frame)['Country name'].values).toEqual(['Germany', 'United Kingdom', 'Atlantis']);
   });
 
   it('table: lays columns out for Grafana’s table panel, ids at their full width, varying text wrapped', () => {
@@ -139,6 +155,7 @@ describe('event frames', () => {
       Alert: { width: 56 },
       ID: { width: 148 },
       IMSI: { width: 148 },
+      'Country name': { minWidth: 120, wrapText: true },
     });
   });
 
@@ -159,7 +176,7 @@ describe('event frames', () => {
       type: FieldType.number,
       values: [0, 1, 0, 0],
       labels: { type: 'Brand new type' },
-      config: { displayNameFromDS: 'Brand new type' },
+      config: { displayNameFromDS: 'Brand new type', decimals: 0 },
     });
     expect(update.fields[1].values).toEqual([1, 0, 1, 0]);
     expect(frames.every((f) => f.refId === 'C' && f.length === 4)).toBe(true);
@@ -177,6 +194,11 @@ describe('event frames', () => {
     expect(all.fields[1].labels).toEqual({});
     expect(all.fields[0].config.interval).toBe(1000);
     expect(all.length).toBe(201);
+  });
+
+  it('counts: one series of zeros when nothing happened (a panel shows 0, not "No data")', () => {
+    const frames = countFrames([], types, { from: T, to: T + 200_000 }, 60_000, 'type', 'A');
+    expect(frames.map((f) => [f.name, f.fields[1].labels, f.fields[1].values])).toEqual([['events', {}, [0, 0, 0, 0]]]);
   });
 
   it('annotations: titled by severity and type, text joined from the parts that exist, tags without gaps', () => {

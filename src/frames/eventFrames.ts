@@ -1,6 +1,7 @@
 /** Normalised emnify events → Grafana data frames: logs, table, counts over time, annotations. Pure. */
 import { EmnifyEvent, EventTypeNames } from '@emnify-events/client';
 import { DataFrame, DataFrameType, FieldType, createDataFrame } from '@grafana/data';
+import { countryName } from '../query/countries';
 import { CountGrouping } from '../types';
 
 const LOG_LEVEL: Record<string, string> = { INFO: 'info', WARN: 'warning', CRITICAL: 'critical' };
@@ -43,7 +44,10 @@ export function logsFrame(events: EmnifyEvent[], types: EventTypeNames, refId: s
   });
 }
 
-/** Type, severity and source, then whichever of endpoint, ICCID, IMSI, operator, country and alert are set. */
+/**
+ * Type, severity and source, then whichever of endpoint, ICCID, IMSI, operator, country (the ISO code, as
+ * the exporter's label; its name beside it) and alert are set.
+ */
 function logLabels(e: EmnifyEvent, types: EventTypeNames): Record<string, string> {
   const labels: Record<string, string> = { type: typeName(e, types), severity: e.severityName, source: e.sourceName };
   if (e.endpoint?.name) {
@@ -60,6 +64,7 @@ function logLabels(e: EmnifyEvent, types: EventTypeNames): Record<string, string
   }
   if (e.network?.countryIso) {
     labels.country = e.network.countryIso;
+    labels.country_name = countryName(e.network.countryIso) || e.network.countryName;
   }
   if (e.alert) {
     labels.alert = 'true';
@@ -72,7 +77,8 @@ function logLabels(e: EmnifyEvent, types: EventTypeNames): Record<string, string
  * `custom.minWidth` and `custom.wrapText` from the frame's field config; a panel's own overrides win).
  * Ids and codes get exactly the width of their digits (Inter 14 px, 6 px padding each side); text that
  * varies (type, source, description, endpoint, operator) wraps and shares the rest. Everything up to ID
- * fits a full-width panel on a 1280 px screen (1230 px); IMSI, needed least, comes last.
+ * fits a full-width panel on a 1280 px screen (1230 px); IMSI and the country's name, needed least, come last.
+ * Country is the ISO code, as the exporter's `country` label and the filters take it (query/countries.ts).
  */
 type Column = [name: string, type: FieldType, custom: { width?: number; minWidth?: number; wrapText?: boolean }];
 const TABLE_COLUMNS: readonly Column[] = [
@@ -88,11 +94,12 @@ const TABLE_COLUMNS: readonly Column[] = [
   ['Alert', FieldType.boolean, { width: 56 }],
   ['ID', FieldType.string, { width: 148 }],
   ['IMSI', FieldType.string, { width: 148 }],
+  ['Country name', FieldType.string, { minWidth: 120, wrapText: true }],
 ];
 
 export function tableFrame(events: EmnifyEvent[], types: EventTypeNames, refId: string): DataFrame {
   const n = events.length;
-  const [time, severity, type, source, description, endpoint, iccid, operator, country, alert, id, imsi] =
+  const [time, severity, type, source, description, endpoint, iccid, operator, country, alert, id, imsi, name] =
     TABLE_COLUMNS.map(() => new Array<unknown>(n));
   for (let i = 0; i < n; i++) {
     const e = events[i];
@@ -106,10 +113,11 @@ export function tableFrame(events: EmnifyEvent[], types: EventTypeNames, refId: 
     imsi[i] = e.imsi?.imsi ?? '';
     operator[i] = e.network?.operatorName ?? '';
     country[i] = e.network?.countryIso ?? '';
+    name[i] = e.network ? countryName(e.network.countryIso) || e.network.countryName : '';
     alert[i] = e.alert;
     id[i] = String(e.id);
   }
-  const values = [time, severity, type, source, description, endpoint, iccid, operator, country, alert, id, imsi];
+  const values = [time, severity, type, source, description, endpoint, iccid, operator, country, alert, id, imsi, name];
   return createDataFrame({
     refId,
     name: 'emnify events',
@@ -142,7 +150,8 @@ function groupOf(e: EmnifyEvent, groupBy: CountGrouping, types: EventTypeNames):
 
 /**
  * Events counted in buckets of `intervalMs` from `from` to `to` (bucket starts aligned to the
- * interval), one frame per group, zero-filled so every series spans the whole range.
+ * interval), one frame per group, zero-filled so every series spans the whole range; one unlabelled
+ * series `events` of zeros when there is no event.
  */
 export function countFrames(
   events: EmnifyEvent[],
@@ -169,6 +178,11 @@ export function countFrames(
     }
     counts[index]++;
   }
+  const nothing = series.size === 0;
+  if (nothing) {
+    // Nothing happened: one series of zeros, so a panel shows 0 rather than "No data".
+    series.set('events', new Array<number>(buckets).fill(0));
+  }
   const times = Array.from({ length: buckets }, (_, i) => start + i * step);
   return [...series.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -183,8 +197,9 @@ export function countFrames(
             name: 'Value',
             type: FieldType.number,
             values: counts,
-            labels: groupBy === 'none' ? {} : { [groupBy]: group },
-            config: { displayNameFromDS: group },
+            labels: groupBy === 'none' || nothing ? {} : { [groupBy]: group },
+            // Counts are whole numbers: no decimals on axes, legends or stats.
+            config: { displayNameFromDS: group, decimals: 0 },
           },
         ],
       })

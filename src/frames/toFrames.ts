@@ -1,6 +1,6 @@
 /** Events of one query → the frames its format asks for, with a notice when the page cap cut the read short. Pure. */
 import { EmnifyEvent, EventList, EventTypeNames } from '@emnify-events/client';
-import { DataFrame, QueryResultMetaNotice } from '@grafana/data';
+import { DataFrame, FieldType, QueryResultMetaNotice, createDataFrame } from '@grafana/data';
 import { EmnifyQuery } from '../types';
 import { annotationFrame, countFrames, logsFrame, tableFrame } from './eventFrames';
 
@@ -34,6 +34,18 @@ export function truncationNotice(list: EventList, maxPages: number): QueryResult
     severity: 'warning',
     text: `Showing the newest ${list.events.length} of ${list.totalCount} events: the data source reads at most ${maxPages} page(s) per query. Narrow the time range or the filters, or raise "Maximum pages per query" in the data source settings.`,
   };
+}
+
+/**
+ * The total of a query: one whole number (the API's `x-total-count` for the query's filter and range),
+ * 0 when nothing matched, shown by a stat panel as it is.
+ */
+export function totalFrame(total: number, refId: string): DataFrame {
+  return createDataFrame({
+    refId,
+    name: 'events',
+    fields: [{ name: 'events', type: FieldType.number, values: [total], config: { decimals: 0, unit: 'none' } }],
+  });
 }
 
 export function toFrames(query: EmnifyQuery, list: EventList, context: FrameContext): DataFrame[] {

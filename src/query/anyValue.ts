@@ -18,30 +18,30 @@ import { FILTER_FIELDS, FilterField } from './fields';
 /** The value that means "any value" (no filter) in every field. */
 export const ANY_VALUE = '*';
 
-/** The complete set of values of each field where one is known: exhaustive options, and the event types. */
-export type FieldDomains = Partial<Record<FilterField['key'], readonly string[]>>;
+/**
+ * The complete set of values of each field where one is known, once per spelling a variable may use:
+ * exhaustive options (their values), and the event types (their ids, and their names).
+ */
+export type FieldDomains = Partial<Record<FilterField['key'], ReadonlyArray<readonly string[]>>>;
 
-/** The domains known without the API, plus the event type ids of the lookup when it was read. */
-export function fieldDomains(eventTypeIds: readonly string[] = []): FieldDomains {
+/** The domains known without the API, plus the event types of the lookup (ids and names) when it was read. */
+export function fieldDomains(eventTypes: ReadonlyArray<{ id: number; description: string }> = []): FieldDomains {
   const domains: FieldDomains = {};
   for (const field of FILTER_FIELDS) {
     if ('exhaustive' in field && field.exhaustive) {
-      domains[field.key] = field.options.map((o) => o.value);
+      domains[field.key] = [field.options.map((o) => o.value)];
     }
   }
-  if (eventTypeIds.length > 0) {
-    domains.eventTypes = eventTypeIds;
+  if (eventTypes.length > 0) {
+    domains.eventTypes = [eventTypes.map((t) => String(t.id)), eventTypes.map((t) => t.description)];
   }
   return domains;
 }
 
-/** Whether `values` hold every value of `domain` (a non-empty domain). */
-export function coversDomain(values: readonly string[], domain: readonly string[] | undefined): boolean {
-  if (!domain || domain.length === 0) {
-    return false;
-  }
+/** Whether `values` hold every value of one spelling of `domain` (a non-empty one). */
+export function coversDomain(values: readonly string[], domain: ReadonlyArray<readonly string[]> | undefined): boolean {
   const held = new Set(values);
-  return domain.every((v) => held.has(v));
+  return (domain ?? []).some((spelling) => spelling.length > 0 && spelling.every((v) => held.has(v)));
 }
 
 const holdsAny = (value: unknown): boolean =>

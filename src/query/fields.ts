@@ -15,6 +15,7 @@ import {
   EventFilterField,
   RAT_TYPE_NAMES,
 } from '@emnify-events/client';
+import { countryFilterValue } from './countries';
 
 export interface FieldOption {
   /** What the query stores and the API's `q` takes, e.g. "2". */
@@ -47,6 +48,11 @@ interface FilterFieldSpec {
    */
   exhaustive?: true;
   placeholder?: string;
+  /**
+   * What the API's filter takes for one value a user typed, when that differs (a country's code → its
+   * name); throws FilterValidationError for a value it does not know.
+   */
+  apiValue?: (value: string) => string;
   /** What it matches: the editor's tooltip and the README's field list. */
   help: string;
 }
@@ -99,8 +105,9 @@ export const FILTER_FIELDS = [
     values: 'many',
     stored: 'text',
     input: 'text',
-    placeholder: 'Germany|France',
-    help: 'Country of the network, by name',
+    placeholder: 'DE|FR',
+    apiValue: countryFilterValue,
+    help: 'Country of the network: ISO code (DE) or name (Germany), any case',
   },
   {
     key: 'network',

@@ -32,6 +32,31 @@ const scene = dashboardScene({
       { name: 'all', type: 'custom', includeAll: true, allValue: '*', query: '0,1,2', current: { value: '$__all' } },
       { name: 'every', type: 'custom', includeAll: true, allValue: '', query: '0,1,2', current: { value: '$__all' } },
       { name: 'everyType', type: 'custom', includeAll: true, query: '1,3,5', current: { value: '$__all' } },
+      {
+        name: 'everyTypeName',
+        type: 'custom',
+        includeAll: true,
+        query: 'Update location,Create PDP Context,Delete PDP Context',
+        current: { value: '$__all' },
+      },
+      {
+        name: 'seven',
+        type: 'custom',
+        multi: true,
+        query:
+          'Create PDP Context,Delete PDP Context,Update location,Purge location,Quota used up,SIM activation,Endpoint blocked',
+        current: {
+          value: [
+            'Create PDP Context',
+            'Delete PDP Context',
+            'Update location',
+            'Purge location',
+            'Quota used up',
+            'SIM activation',
+            'Endpoint blocked',
+          ],
+        },
+      },
       { name: 'pair', type: 'custom', includeAll: true, multi: true, query: '0,1,2', current: { value: ['0', '1'] } },
     ],
   },
@@ -178,7 +203,11 @@ describe('interpolateQuery', () => {
     });
 
     it('leaves out a filter given every value it can have (All without a custom all value)', () => {
-      const domains = fieldDomains(['1', '3', '5']);
+      const domains = fieldDomains([
+        { id: 1, description: 'Update location' },
+        { id: 3, description: 'Create PDP Context' },
+        { id: 5, description: 'Delete PDP Context' },
+      ]);
       expect(
         interpolateQuery(
           query({ eventTypes: ['$everyType'], severity: '$every', source: '$every', rat: '$every' }),
@@ -187,8 +216,19 @@ describe('interpolateQuery', () => {
           domains
         )
       ).toEqual(query({ rat: '0|1|2' }));
+      // The types by name (the explorer's type variable) are every type too.
+      expect(interpolateQuery(query({ eventTypes: ['$everyTypeName'] }), srv, {}, domains)).toEqual(query({}));
       // Without the event types of the lookup, every type is a list of types (the API takes at most 6).
       expect(interpolateQuery(query({ eventTypes: ['$everyType'] }), srv).eventTypes).toEqual(['1', '3', '5']);
+    });
+
+    it('names a variable holding more values than the API takes (6), in a list and in text', () => {
+      const message =
+        'Invalid filter "type": $seven holds 7 values (Create PDP Context, Delete PDP Context, Update location, Purge location, Quota used up, SIM activation, Endpoint blocked), but Event types takes at most 6 (the emnify API\'s limit): select at most 6, or All';
+      expect(() => interpolateQuery(query({ eventTypes: ['$seven'] }), srv)).toThrow(message);
+      expect(() => interpolateQuery(query({ network: '$seven' }), srv)).toThrow(
+        message.replace('"type"', '"network"').replace('Event types', 'Operator')
+      );
     });
 
     it('says how to make "All" mean any value when a one-value field gets several values of an All-able variable', () => {

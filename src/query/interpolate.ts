@@ -6,7 +6,7 @@
  * (anyValue.ts): a custom all value `*`, or a variable holding every value the field can have, leaves
  * the filter out. Never runs inside migration (normalise.ts runs first).
  */
-import { FilterValidationError } from '@emnify-events/client';
+import { FilterValidationError, MAX_MULTI_VALUES } from '@emnify-events/client';
 import { ScopedVars } from '@grafana/data';
 import { TemplateSrv } from '@grafana/runtime';
 import { EmnifyQuery } from '../types';
@@ -23,13 +23,46 @@ type FormatFunction = (value: unknown, variable?: { name?: string; includeAll?: 
 
 const asText = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value ?? '')]);
 
-/** A format that joins several values with `|`, or gives ANY_VALUE for values that cover the field's domain. */
-const joinWithPipe =
-  (domain: readonly string[] | undefined): FormatFunction =>
-  (value) => {
+/** The values a variable held, for a message: the first few, then how many more. */
+const listed = (values: readonly string[]) =>
+  values.length <= 8 ? values.join(', ') : `${values.slice(0, 8).join(', ')} and ${values.length - 8} more`;
+
+/** What to say when a variable has no custom all value and "All" gave every option. */
+const allHint = (includeAll: boolean) =>
+  includeAll ? ` (for "All" to mean any value, give the variable the custom all value "${ANY_VALUE}")` : '';
+
+/**
+ * `text` with its variables replaced, several values joined with `|`, values that cover the field's domain
+ * as ANY_VALUE. A variable holding more values than the API takes (6) is an error naming it, never a
+ * request cut short.
+ */
+function replaceMany(
+  templateSrv: TemplateSrv,
+  scopedVars: ScopedVars,
+  text: string,
+  field: { filter: string; label: string },
+  domain: ReadonlyArray<readonly string[]> | undefined
+): string {
+  let tooMany: { variable: string; values: string[]; includeAll: boolean } | undefined;
+  const format: FormatFunction = (value, variable) => {
     const values = asText(value);
-    return values.length > 1 && coversDomain(values, domain) ? ANY_VALUE : values.join('|');
+    if (values.length > 1 && coversDomain(values, domain)) {
+      return ANY_VALUE;
+    }
+    if (values.length > MAX_MULTI_VALUES && !tooMany) {
+      tooMany = { variable: variable?.name ? `$${variable.name}` : text, values, includeAll: !!variable?.includeAll };
+    }
+    return values.join('|');
   };
+  const replaced = templateSrv.replace(text, scopedVars, format);
+  if (tooMany) {
+    throw new FilterValidationError(
+      field.filter,
+      `${tooMany.variable} holds ${tooMany.values.length} values (${listed(tooMany.values)}), but ${field.label} takes at most ${MAX_MULTI_VALUES} (the emnify API's limit): select at most ${MAX_MULTI_VALUES}, or All${tooMany.includeAll ? ` (All is any value when the variable's custom all value is "${ANY_VALUE}")` : ''}`
+    );
+  }
+  return replaced;
+}
 
 /** `text` with its variables replaced; throws when a variable gives several values to a one-value field. */
 function replaceOne(
@@ -38,7 +71,7 @@ function replaceOne(
   text: string,
   field: string,
   what: string,
-  domain?: readonly string[]
+  domain?: ReadonlyArray<readonly string[]>
 ): string {
   let several: { variable: string; values: string[]; includeAll: boolean } | undefined;
   const format: FormatFunction = (value, variable) => {
@@ -57,9 +90,7 @@ function replaceOne(
   };
   const replaced = templateSrv.replace(text, scopedVars, format);
   if (several) {
-    const all = several.includeAll
-      ? ` (for "All" to mean any value, give the variable the custom all value "${ANY_VALUE}")`
-      : '';
+    const all = allHint(several.includeAll);
     throw new FilterValidationError(
       field,
       `${several.variable} holds ${several.values.length} values (${several.values.join(', ')}), but ${what} takes one: select a single value of the variable${all}`
@@ -86,12 +117,12 @@ export function interpolateQuery(
     if (Array.isArray(value)) {
       // A list (event types): each entry may hold a multi-value variable; the list takes every value.
       out[field.key] = value
-        .flatMap((v) => templateSrv.replace(v, scopedVars, joinWithPipe(domain)).split('|'))
+        .flatMap((v) => replaceMany(templateSrv, scopedVars, v, field, domain).split('|'))
         .filter((v) => v !== '');
     } else if (typeof value === 'string' && value !== '') {
       out[field.key] =
         field.values === 'many'
-          ? templateSrv.replace(value, scopedVars, joinWithPipe(domain))
+          ? replaceMany(templateSrv, scopedVars, value, field, domain)
           : replaceOne(templateSrv, scopedVars, value, field.filter, field.label, domain);
     }
   }

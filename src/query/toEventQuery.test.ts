@@ -23,7 +23,8 @@ const fieldRows: Array<[keyof EmnifyQuery, Partial<EmnifyQuery>, string]> = [
   ['eventTypes', { eventTypes: ['3', ' 5 ', ''] }, `${RANGE},type:3|5`],
   ['severity', { severity: ' 2 ' }, `${RANGE},severity:2`],
   ['source', { source: '1' }, `${RANGE},source:1`],
-  ['country', { country: 'Germany| France' }, `${RANGE},country:Germany|France`],
+  // ISO codes (as the exporter's label and the plugin's tables show them) and names, any case → names (§2.5).
+  ['country', { country: 'de| France|gb' }, `${RANGE},country:Germany|France|United Kingdom`],
   ['network', { network: 'Telekom|Vodafone' }, `${RANGE},network:Telekom|Vodafone`],
   ['endpoint', { endpoint: 'truck-0042' }, `${RANGE},endpoint:truck-0042`],
   [
@@ -53,7 +54,7 @@ describe('toEventQuery', () => {
       `${RANGE},type:3|5,source:1,severity:2,alert:true,description:PDP Context rejected,organisation:Acme IoT,` +
         'user:jane,tags:fleet,endpoint:truck-0042,ip_address:10.191.216.68,imei:3577620833012201,' +
         'iccid:8988303000000001234|89883030000000012345,imsi:295050901896257,network:Telekom|Vodafone,' +
-        'country:Germany|France,rat:6|2'
+        'country:Germany|France|United Kingdom,rat:6|2'
     );
   });
 
@@ -70,6 +71,13 @@ describe('toEventQuery', () => {
     expect(new Set(fieldRows.map(([key]) => key))).toEqual(new Set(FILTER_FIELDS.map((f) => f.key)));
   });
 
+  it('sends a country typed in two spellings once, and names an unknown country', () => {
+    expect(request({ country: 'DE|Germany|DE (Germany)|de' }).q).toBe(`${RANGE},country:Germany`);
+    expect(() => request({ country: 'DE|Germny' })).toThrow(
+      'Invalid filter "country": "Germny" is not a country: give its ISO 3166-1 alpha-2 code (e.g. DE) or its English name (e.g. Germany)'
+    );
+  });
+
   it('leaves out empty values', () => {
     expect(request({ eventTypes: ['', ' '], severity: '', country: ' | ', description: '  ', scope: 'all' }).q).toBe(
       RANGE
@@ -80,7 +88,11 @@ describe('toEventQuery', () => {
     const six = ['1', '2', '3', '4', '5', '6'];
     const multiRows: Array<[keyof EmnifyQuery, string, (values: string[]) => Partial<EmnifyQuery>]> = [
       ['eventTypes', 'type', (v) => ({ eventTypes: v })],
-      ['country', 'country', (v) => ({ country: v.map((n) => `Country ${n}`).join('|') })],
+      [
+        'country',
+        'country',
+        (v) => ({ country: v.map((n) => ['DE', 'FR', 'GB', 'NL', 'ES', 'IT', 'AT'][Number(n) - 1]).join('|') }),
+      ],
       ['network', 'network', (v) => ({ network: v.map((n) => `Operator ${n}`).join('|') })],
       ['endpoint', 'endpoint', (v) => ({ endpoint: v.map((n) => `truck-${n}`).join('|') })],
       ['iccid', 'iccid', (v) => ({ iccid: v.map((n) => `898830300000000123${n}`).join('|') })],

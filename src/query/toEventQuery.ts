@@ -25,7 +25,9 @@ function filterValue(field: FilterField, query: EmnifyQuery): string | string[] 
   const value = query[field.key];
   if (field.values === 'many') {
     const values = splitValues(value);
-    return values.length > 0 ? values : undefined;
+    // One value per API spelling: `DE|Germany` is one country.
+    const sent = 'apiValue' in field ? [...new Set(values.map(field.apiValue))] : values;
+    return sent.length > 0 ? sent : undefined;
   }
   const text = typeof value === 'string' ? value.trim() : undefined;
   return text === '' ? undefined : text;

@@ -16,9 +16,16 @@ describe('validateQuery', () => {
     ).toBeUndefined();
   });
 
-  it('still checks the values next to a variable', () => {
-    expect(validateQuery(q({ eventTypes: ['$type', 'x'] }))).toBe(
-      'Invalid filter "type": "x" is not a numeric id (expected a whole number like 3)'
+  it('still checks the values next to a variable: type names against the lookup when it is at hand', () => {
+    const types = [{ id: 3, description: 'Create PDP Context' }];
+    expect(validateQuery(q({ eventTypes: ['$type', 'x'] }), types)).toBe(
+      'Invalid filter "type": "x" is not an event type of the lookup (/api/v1/event/type): pick it from the list, or give its numeric id'
+    );
+    expect(validateQuery(q({ eventTypes: ['$type', 'create pdp context'] }), types)).toBeUndefined();
+    // Without the lookup, a name is checked when the query runs.
+    expect(validateQuery(q({ eventTypes: ['$type', 'x'] }))).toBeUndefined();
+    expect(validateQuery(q({ eventTypes: ['$type', 'x'], severity: '7' }))).toBe(
+      'Invalid filter "severity": 7 is out of range (expected 0 Info, 1 Warn, 2 Critical)'
     );
   });
 
@@ -26,7 +33,7 @@ describe('validateQuery', () => {
     expect(validateQuery(q({ scope: 'endpoint', scopeId: 'abc' }))).toBe(
       'Invalid endpoint id "abc": expected a numeric id.'
     );
-    expect(validateQuery(q({ country: 'a|b|c|d|e|f|g' }))).toBe(
+    expect(validateQuery(q({ country: 'DE|FR|GB|NL|ES|IT|AT' }))).toBe(
       'Invalid filter "country": 7 values given; the emnify API accepts at most 6 per field'
     );
     expect(validateQuery(q({ ipAddress: '10.0.0.256' }))).toBe(

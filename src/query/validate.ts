@@ -2,11 +2,14 @@
  * What the editor can say about a query before its variables are known: every value without a variable
  * goes through the same toEventQuery (and so the client's rules) that the data source runs; a value
  * holding a `$variable` is checked once the variable is replaced, when the query runs; `*` (any value)
- * is no filter.
+ * is no filter. Event types given by name are checked against the type lookup when the editor has it,
+ * else when the query runs.
  */
+import { EventTypeInfo } from '@emnify-events/client';
 import { describeError } from '../errors';
 import { EmnifyQuery } from '../types';
 import { withoutAnyValues } from './anyValue';
+import { withEventTypeIds } from './eventTypeNames';
 import { FILTER_FIELDS } from './fields';
 import { toEventQuery } from './toEventQuery';
 
@@ -29,11 +32,20 @@ function withoutVariables(query: EmnifyQuery): EmnifyQuery {
   return out as unknown as EmnifyQuery;
 }
 
-/** The message of the first problem of `query`, or undefined when it can be sent as far as can be told now. */
-export function validateQuery(query: EmnifyQuery): string | undefined {
+/** `query` without the event types given by name (when the lookup is not at hand). */
+const withoutTypeNames = (query: EmnifyQuery): EmnifyQuery =>
+  query.eventTypes ? { ...query, eventTypes: query.eventTypes.filter((t) => /^\s*\d*\s*$/.test(t)) } : query;
+
+/**
+ * The message of the first problem of `query`, or undefined when it can be sent as far as can be told
+ * now. `types`: the type lookup, when read (type names are checked against it).
+ */
+export function validateQuery(query: EmnifyQuery, types: readonly EventTypeInfo[] = []): string | undefined {
   try {
+    const known = withoutAnyValues(withoutVariables(query));
+    const typed = types.length > 0 ? withEventTypeIds(known, types) : withoutTypeNames(known);
     // Any valid range and page size: the check is about the filters and the scope.
-    toEventQuery(withoutAnyValues(withoutVariables(query)), { from: 0, to: 0 }, 1);
+    toEventQuery(typed, { from: 0, to: 0 }, 1);
     return undefined;
   } catch (err) {
     return describeError(err);

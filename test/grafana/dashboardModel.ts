@@ -35,6 +35,8 @@ export interface SavedPanel {
   targets?: SavedTarget[];
   maxDataPoints?: number;
   interval?: string;
+  /** A relative time of the panel's own ("24h": the last 24 hours, whatever the dashboard's range). */
+  timeFrom?: string;
 }
 
 export interface SavedAnnotation {

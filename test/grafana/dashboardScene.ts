@@ -10,6 +10,7 @@ import { TemplateSrv } from '@grafana/runtime';
 import {
   ConstantVariable,
   CustomVariable,
+  DataSourceVariable,
   EmbeddedScene,
   QueryVariable,
   SceneCanvasText,
@@ -72,6 +73,16 @@ export function sceneVariable(v: SavedVariable): SceneVariable {
     }
     case 'constant':
       return new ConstantVariable({ ...common, value: String(v.query ?? '') });
+    case 'datasource':
+      // The data sources of the plugin `query` names (DataSourceVariable lists them from the DatasourceSrv).
+      return new DataSourceVariable({
+        ...common,
+        ...current,
+        pluginId: String(v.query ?? ''),
+        regex: v.regex,
+        isMulti: v.multi,
+        includeAll: v.includeAll,
+      });
     default:
       throw new Error(`dashboard variable type ${v.type} (${v.name}) is not built by this stand-in`);
   }
@@ -122,6 +133,8 @@ export interface DashboardRun {
     annotation: SavedAnnotation
   ): Promise<{ state: LoadingState; events?: DataFrame; errors?: DataQueryError[] }>;
   timeRange(): TimeRange;
+  /** Interpolates `text` in the scene, as a VizPanel interpolates its field config and data links. */
+  interpolate(text: string, scopedVars?: ScopedVars, format?: string | ((value: unknown) => string)): string;
 }
 
 /** Builds the scene of `dashboard` over a time range (default: the dashboard's own). */
@@ -148,6 +161,8 @@ export function dashboardScene(dashboard: SavedDashboard, time?: { from: string;
     scene,
     templateSrv,
     timeRange: () => sceneGraph.getTimeRange(scene).state.value,
+    interpolate: (text, scopedVars, format) =>
+      sceneGraph.interpolate(scene, text, scopedVars, format as VariableFormatID | ((value: unknown) => string)),
     async load() {
       scene.activate();
       const deadline = Date.now() + 15_000;
@@ -178,7 +193,12 @@ export function dashboardScene(dashboard: SavedDashboard, time?: { from: string;
         minInterval: panel.interval,
         runQueriesMode: 'manual',
       });
-      attach(new SceneFlexItem({ $data: runner, body: new SceneCanvasText({ text: panel.title }) }));
+      // A panel's relative time (`timeFrom: "24h"`): its own range, now-24h to now, whatever the dashboard's
+      // (public/app/features/dashboard-scene/scene/PanelTimeRange.tsx, from rangeUtil.describeTextRange).
+      const $timeRange = panel.timeFrom
+        ? new SceneTimeRange({ from: `now-${panel.timeFrom}`, to: 'now', timeZone: dashboard.timezone })
+        : undefined;
+      attach(new SceneFlexItem({ $data: runner, $timeRange, body: new SceneCanvasText({ text: panel.title }) }));
       return new Promise<PanelData>((resolve) => {
         const sub = runner.subscribeToState((state) => {
           const data = state.data;

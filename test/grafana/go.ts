@@ -17,7 +17,13 @@ export interface TemplateData {
 /** What Go prints for a missing map key with the default `missingkey` option (text/template exec.go). */
 export const GO_NO_VALUE = '<no value>';
 
-type Node = { text: string } | { field: string[] } | { ifField: string[]; then: Node[]; otherwise: Node[] };
+/** An `{{ if }}` condition: a field chain, or `eq <field chain> "<string>"`. */
+type Condition = { field: string[] } | { eqField: string[]; literal: string };
+
+type Node = { text: string } | { field: string[] } | { ifCond: Condition; then: Node[]; otherwise: Node[] };
+
+/** A template that Go parses but whose execution fails (Template.Execute's error). */
+export class GoTemplateExecError extends Error {}
 
 /** One `{{ .A.b }}` pipeline: a field chain, nothing else. */
 function fieldChain(action: string): string[] {
@@ -27,7 +33,16 @@ function fieldChain(action: string): string[] {
   return action.slice(1).split('.');
 }
 
-/** Parses the subset of text/template the plugin's routes use: text, `{{ .X.y }}`, `{{ if .X.y }}…{{ else }}…{{ end }}`. */
+/** An `{{ if }}` condition: `.X.y`, or `eq .X.y "text"` / eq .X.y `text` (a string literal without escapes, or a raw one). */
+function condition(text: string): Condition {
+  const eq = /^eq\s+(\S+)\s+(?:"([^"\\]*)"|`([^`]*)`)$/.exec(text);
+  return eq ? { eqField: fieldChain(eq[1]), literal: eq[2] ?? eq[3] } : { field: fieldChain(text) };
+}
+
+/**
+ * Parses the subset of text/template the plugin's routes use: text, `{{ .X.y }}`,
+ * `{{ if .X.y }}…{{ else }}…{{ end }}` and `{{ if eq .X.y "text" }}…`.
+ */
 function parseTemplate(text: string): Node[] {
   const tokens = text.split(/(\{\{[^}]*\}\})/).filter((t) => t !== '');
   let i = 0;
@@ -54,7 +69,7 @@ function parseTemplate(text: string): Node[] {
         if (otherwise.stop !== 'end') {
           throw new Error(`Go template: unclosed {{ if }} in ${text}`);
         }
-        nodes.push({ ifField: fieldChain(cond[1].trim()), then: then.nodes, otherwise: otherwise.nodes });
+        nodes.push({ ifCond: condition(cond[1].trim()), then: then.nodes, otherwise: otherwise.nodes });
         continue;
       }
       nodes.push({ field: fieldChain(body) });
@@ -96,6 +111,26 @@ function isTrue(value: unknown): boolean {
   throw new Error(`Go template: {{ if }} on ${typeof value} is not emulated by the proxy stand-in`);
 }
 
+/**
+ * text/template funcs.go eq with a string: a missing key or nil (an invalid or nil value) is unequal to
+ * it, a string compares by value, any other kind is an error ("incompatible types for comparison"),
+ * which fails the whole Execute. Checked against Go 1.19.
+ */
+function isEqual(value: unknown, literal: string): boolean {
+  if (value === undefined || value === null) {
+    return false;
+  }
+  if (typeof value === 'string') {
+    return value === literal;
+  }
+  throw new GoTemplateExecError('error calling eq: incompatible types for comparison');
+}
+
+/** Whether an `{{ if }}` condition holds. */
+function holds(cond: Condition, data: TemplateData): boolean {
+  return 'eqField' in cond ? isEqual(lookup(data, cond.eqField), cond.literal) : isTrue(lookup(data, cond.field));
+}
+
 /** How fmt.Fprint prints a decoded JSON value (text/template printValue); a missing key prints <no value>. */
 function printValue(value: unknown): string {
   if (value === undefined) {
@@ -117,7 +152,10 @@ function printValue(value: unknown): string {
   throw new Error(`Go template: printing ${typeof value} values is not emulated by the proxy stand-in`);
 }
 
-/** Go's text/template Parse + Execute with the route data, as pluginproxy/utils.go interpolateString does. */
+/**
+ * Go's text/template Parse + Execute with the route data, as pluginproxy/utils.go interpolateString does;
+ * throws GoTemplateExecError where Execute fails.
+ */
 export function executeTemplate(text: string, data: TemplateData): string {
   const render = (nodes: Node[]): string =>
     nodes
@@ -126,7 +164,7 @@ export function executeTemplate(text: string, data: TemplateData): string {
           ? node.text
           : 'field' in node
             ? printValue(lookup(data, node.field))
-            : render(isTrue(lookup(data, node.ifField)) ? node.then : node.otherwise)
+            : render(holds(node.ifCond, data) ? node.then : node.otherwise)
       )
       .join('');
   return render(parseTemplate(text));

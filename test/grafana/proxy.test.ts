@@ -39,6 +39,30 @@ describe('Go text/template as Grafana runs route templates (pluginproxy/utils.go
     expect(executeTemplate(body, data({}, { applicationToken: 'a"b' }))).toBe('{"application_token": "a"b"}');
   });
 
+  // Checked against Go 1.19: eq with a missing key or nil is false, not an error; raw strings work as literals.
+  it.each([
+    [{}, 'D'],
+    [{ connection: null }, 'D'],
+    [{ connection: 'direct' }, 'D'],
+    [{ connection: 'gateway' }, 'G'],
+    [{ connection: 'Gateway' }, 'D'],
+  ])('eq on %j', (jsonData: Record<string, unknown>, expected: string) => {
+    expect(executeTemplate('{{ if eq .JsonData.connection "gateway" }}G{{ else }}D{{ end }}', data(jsonData))).toBe(
+      expected
+    );
+    expect(executeTemplate('{{ if eq .JsonData.connection `gateway` }}G{{ else }}D{{ end }}', data(jsonData))).toBe(
+      expected
+    );
+  });
+
+  it('fails where Go fails: eq of a number or a boolean with a string', () => {
+    for (const connection of [5, true]) {
+      expect(() =>
+        executeTemplate('{{ if eq .JsonData.connection "gateway" }}G{{ end }}', data({ connection }))
+      ).toThrow('error calling eq: incompatible types for comparison');
+    }
+  });
+
   it('refuses what it does not emulate', () => {
     expect(() => executeTemplate('{{ .JsonData.x | printf "%s" }}', data())).toThrow('is not emulated');
     expect(() => executeTemplate('{{- .JsonData.x }}', data())).toThrow('trim markers');

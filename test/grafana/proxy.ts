@@ -12,7 +12,16 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cleanRelativePath, executeTemplate, escapePath, joinURLFragments, parseUrl, reencodeQuery } from './go';
+import {
+  GoTemplateExecError,
+  TemplateData,
+  cleanRelativePath,
+  executeTemplate,
+  escapePath,
+  joinURLFragments,
+  parseUrl,
+  reencodeQuery,
+} from './go';
 
 export interface PluginRoute {
   path: string;
@@ -162,8 +171,11 @@ export function toUpstream(
   if (route) {
     // ApplyRoute: the route URL through Go text/template, then url.Parse (no other check); the rest of the
     // proxy path (raw: TrimPrefix of the route's path as written) joined to the URL's path.
-    const routeUrl = route.url ? parseUrl(executeTemplate(route.url, data)) : undefined;
-    if (routeUrl && 'error' in routeUrl) {
+    const interpolated = route.url ? interpolate(route.url, data) : undefined;
+    const routeUrl = interpolated === undefined ? undefined : parseUrl(interpolated);
+    if (route.url && interpolated === undefined) {
+      // "Error interpolating proxy url": ApplyRoute returns early; the request goes on unchanged.
+    } else if (routeUrl && 'error' in routeUrl) {
       // "Error parsing plugin route url": ApplyRoute returns early; the request goes on unchanged.
     } else {
       if (routeUrl) {
@@ -174,13 +186,18 @@ export function toUpstream(
       // addQueryString: req.URL.Query() re-encoded by url.Values.Encode (sorted keys, `+` for spaces).
       query = reencodeQuery(rawQuery);
       // addHeaders: each route header templated and Set.
+      // A header whose template fails ends addHeaders ("Failed to render plugin headers"): none after it is set.
       for (const h of route.headers ?? []) {
-        headers[h.name.toLowerCase()] = executeTemplate(h.content, data);
+        const content = interpolate(h.content, data);
+        if (content === undefined) {
+          break;
+        }
+        headers[h.name.toLowerCase()] = content;
       }
       // setBodyContent: the route body templated; replaces the browser's body if it is valid JSON.
       if (route.body !== undefined) {
-        const templated = executeTemplate(JSON.stringify(route.body), data);
-        if (isJson(templated)) {
+        const templated = interpolate(JSON.stringify(route.body), data);
+        if (templated !== undefined && isJson(templated)) {
           body = templated;
         }
       }
@@ -213,6 +230,18 @@ export function toUpstream(
   // Go's http client writes URL.EscapedPath(): the path is escaped again (ApplyRoute set the decoded Path).
   const pathAndQuery = (path.startsWith('/') ? '' : '/') + escapePath(path) + (query ? `?${query}` : '');
   return { origin: `${scheme}://${host}`, scheme, host, pathAndQuery, method: req.method, headers, body };
+}
+
+/** interpolateString (pluginproxy/utils.go): the rendered text, or undefined where Go's Execute fails (logged by Grafana). */
+function interpolate(text: string, data: TemplateData): string | undefined {
+  try {
+    return executeTemplate(text, data);
+  } catch (err) {
+    if (err instanceof GoTemplateExecError) {
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 function splitOnce(s: string, separator: string): [string, string?] {

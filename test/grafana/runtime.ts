@@ -12,11 +12,13 @@ import {
   DataTopic,
   LoadingState,
   PanelData,
+  ScopedVars,
 } from '@grafana/data';
 import {
   DataSourceSrv,
   TemplateSrv,
   getRunRequest,
+  getTemplateSrv,
   setDataSourceSrv,
   setRunRequest,
   setTemplateSrv,
@@ -86,7 +88,8 @@ export function runRequest(
 
 /**
  * public/app/features/plugins/datasource_srv.ts DatasourceSrv, for the data sources of one test: `get`
- * by ref (uid), by uid or by name; `getInstanceSettings` likewise; no default data source.
+ * by ref (uid), by uid or by name; `getInstanceSettings` likewise; no default data source. A uid holding a
+ * variable (`${datasource}`) is interpolated with the registered TemplateSrv first, as getInstanceSettings does.
  */
 /** Any data source instance, whatever its query and options types. */
 export type AnyDataSource = Pick<DataSourceApi, 'uid' | 'name' | 'type' | 'meta'>;
@@ -103,20 +106,21 @@ const settingsOf = (ds: AnyDataSource) =>
   }) as unknown as DataSourceInstanceSettings;
 
 export function dataSourceSrvFor(instances: AnyDataSource[]): DataSourceSrv {
-  const find = (ref?: DataSourceRef | string | null) => {
-    const key = typeof ref === 'string' ? ref : ref?.uid;
+  const find = (ref?: DataSourceRef | string | null, scopedVars?: ScopedVars) => {
+    const raw = typeof ref === 'string' ? ref : ref?.uid;
+    const key = raw?.includes('$') ? getTemplateSrv().replace(raw, scopedVars) : raw;
     return instances.find((ds) => ds.uid === key || ds.name === key);
   };
   return {
-    get: async (ref?: DataSourceRef | string | null) => {
-      const ds = find(ref);
+    get: async (ref?: DataSourceRef | string | null, scopedVars?: ScopedVars) => {
+      const ds = find(ref, scopedVars);
       if (!ds) {
         throw new Error(`Datasource ${JSON.stringify(ref)} was not found`);
       }
       return ds;
     },
-    getInstanceSettings: (ref?: DataSourceRef | string | null) => {
-      const ds = find(ref);
+    getInstanceSettings: (ref?: DataSourceRef | string | null, scopedVars?: ScopedVars) => {
+      const ds = find(ref, scopedVars);
       return ds ? settingsOf(ds) : undefined;
     },
     getList: () => instances.map(settingsOf),

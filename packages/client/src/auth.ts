@@ -21,6 +21,11 @@ export interface TokenManagerOptions {
    */
   staticBearer?: string;
   /**
+   * The transport adds the credential to every API call itself (a proxy that holds it: the Grafana
+   * plugin's gateway route). No Authorization header is sent, nothing is authenticated or refreshed.
+   */
+  credentialByTransport?: boolean;
+  /**
    * How long a rejection is remembered before trying again; default 5 minutes (the lockout time). Clamped
    * to 0 … MAX_TIMER_MS like every delay of the client (NaN is refused: it would disable the cooldown).
    */
@@ -52,11 +57,17 @@ export class TokenManager {
 
   /** Whether the bearer is a static one (no authentication, nothing to refresh after a 401). */
   get isStatic(): boolean {
-    return this.options.staticBearer !== undefined;
+    return this.options.staticBearer !== undefined || this.options.credentialByTransport === true;
   }
 
-  /** A valid JWT (cached while more than a safety margin from `exp`, else a fresh one), or the static bearer. */
+  /**
+   * A valid JWT (cached while more than a safety margin from `exp`, else a fresh one), the static bearer,
+   * or '' when the transport adds the credential (no Authorization header).
+   */
   async getToken(signal?: AbortSignal): Promise<string> {
+    if (this.options.credentialByTransport) {
+      return '';
+    }
     if (this.options.staticBearer !== undefined) {
       return this.options.staticBearer;
     }

@@ -6,7 +6,7 @@
 import { RunningSimulator, startSimulator } from '@emnify-events/simulator';
 import { EmnifyClient, EmnifyClientOptions } from './client';
 import { ClientObserver } from './requester';
-import { fetchTransport } from './transport';
+import { Transport, fetchTransport } from './transport';
 import { errorOf } from './testing/errorOf';
 import { simulatorJwt } from './testing/simulatorJwt';
 
@@ -50,6 +50,26 @@ describe('client seams for the events gateway', () => {
       '/api/v1/event answered 401: "token contains an invalid number of segments". The server refused the bearer token: check the events gateway token (the exporter\'s EXPORTER_GATEWAY_TOKEN and the token this client sends).'
     );
     expect(paths(sim)).toEqual(['/api/v1/event 401']);
+  });
+
+  it('with the credential added by the transport, sends no Authorization, never authenticates, and a 401 is final', async () => {
+    const sent: Array<Record<string, string> | undefined> = [];
+    const inner = fetchTransport({ baseUrl: sim.url, timeoutMs: 5000 });
+    // A proxy holding the credential: it adds the header the client left out.
+    const proxy =
+      (bearer: string): Transport =>
+      (request) => {
+        sent.push(request.headers);
+        return inner({ ...request, headers: { ...request.headers, authorization: `Bearer ${bearer}` } });
+      };
+    const client = clientFor(sim, { credentialByTransport: true, transport: proxy(jwt) });
+    await client.authenticate();
+    expect((await client.getEventPage({ perPage: 5 })).events).toHaveLength(5);
+    expect(sent).toEqual([{}]);
+    expect(client.secrets()).toEqual([undefined, undefined, undefined]);
+    const refused = clientFor(sim, { credentialByTransport: true, transport: proxy('wrong-token') });
+    expect((await errorOf(refused.getEventPage({ perPage: 5 }))).code).toBe('EMNIFY_UNAUTHORIZED');
+    expect(paths(sim)).toEqual(['/api/v1/event 200', '/api/v1/event 401']);
   });
 
   it("a shared view uses the owner's JWT and reports its own requests to its own observer", async () => {

@@ -173,6 +173,11 @@ export interface EmnifyClientOptions {
    * refresh); `applicationToken` is not used.
    */
   bearerToken?: string;
+  /**
+   * The transport adds the credential to every call (a proxy holding it, e.g. the Grafana plugin's route
+   * to the events gateway): send no Authorization header and never authenticate. A 401 is then final.
+   */
+  credentialByTransport?: boolean;
   retry?: Partial<RetryPolicy>;
   /** Paces API requests; default `EVENTS_PACING` (under emnify's 10 requests/s, burst 5). `null` disables pacing. */
   rateLimiter?: TokenBucket | null;
@@ -296,6 +301,7 @@ export class EmnifyClient {
       new TokenManager(this.deps, {
         applicationToken: options.applicationToken,
         staticBearer: options.bearerToken,
+        credentialByTransport: options.credentialByTransport,
         rejectionCooldownMs: options.rejectionCooldownMs,
       });
     this.limiter =
@@ -593,7 +599,14 @@ export class EmnifyClient {
       try {
         return await sendWithRetry(
           this.deps,
-          { method: 'GET', path, query, headers: { authorization: `Bearer ${token}` }, kind: 'api', signal },
+          {
+            method: 'GET',
+            path,
+            query,
+            headers: token === '' ? {} : { authorization: `Bearer ${token}` },
+            kind: 'api',
+            signal,
+          },
           (response) => ({ value: parse(response), headers: response.headers }),
           (response) => {
             if (response.status === 401 && authAttempt === 0 && !this.tokens.isStatic) {

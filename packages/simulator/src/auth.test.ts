@@ -44,7 +44,13 @@ describe('JwtIssuer', () => {
 
 describe('Authenticator', () => {
   let now = Date.UTC(2026, 0, 1);
-  const make = () => new Authenticator({ applicationToken: 'good', tokenLifetimeSeconds: 14_400, now: () => now });
+  const make = () =>
+    new Authenticator({
+      applicationToken: 'good',
+      tokenLifetimeSeconds: 14_400,
+      now: () => now,
+      organisation: { id: 13886, name: 'Acme Fleet GmbH' },
+    });
   const failure = (fn: () => unknown) => {
     try {
       fn();

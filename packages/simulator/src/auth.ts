@@ -6,7 +6,7 @@
  */
 import { JwtIssuer } from './jwt';
 import { ApiFailure, badRequest } from './apiErrors';
-import { ORGANISATION } from './world';
+import type { Organisation } from './world';
 
 export const LOCKOUT_MS = 5 * 60_000;
 export const LOCKOUT_AFTER_FAILURES = 3;
@@ -17,6 +17,8 @@ export interface AuthenticatorOptions {
   applicationToken: string;
   tokenLifetimeSeconds: number;
   now: () => number;
+  /** The workspace the application token belongs to (the JWT's `esc.org` and `esc.orgName`). */
+  organisation: Readonly<Organisation>;
 }
 
 export type AuthenticateOutcome =
@@ -83,8 +85,8 @@ export class Authenticator {
     return this.jwt.sign({
       aud: '/api/v1/authentication',
       'esc.app': APPLICATION_TOKEN_ID,
-      'esc.org': ORGANISATION.id,
-      'esc.orgName': ORGANISATION.name,
+      'esc.org': this.options.organisation.id,
+      'esc.orgName': this.options.organisation.name,
       api_key: true,
       iss: 'spc-frontend001@spc-frontend',
       iat,

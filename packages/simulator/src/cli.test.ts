@@ -22,6 +22,7 @@ describe('startFromEnv', () => {
         application_token:
           'emnify-simulator-demo-token (the public demo token: set SIMULATOR_APPLICATION_TOKEN for anything shared)',
         events: { visible: 25, pending: 0, history: 25 },
+        organisation: { id: 13886, name: 'Acme Fleet GmbH' },
         events_per_second: 0,
         seed: 1,
         rate_limits: false,

@@ -55,6 +55,7 @@ export async function startFromEnv(env: NodeJS.ProcessEnv, out: LineWriter): Pro
     msg: 'emnify API simulator listening',
     url: sim.url,
     application_token: tokenHint(sim.applicationToken),
+    organisation: sim.organisation,
     events: { visible, pending, history: options.historyEvents ?? DEFAULTS.historyEvents },
     events_per_second: options.eventsPerSecond ?? DEFAULTS.eventsPerSecond,
     seed: options.seed ?? DEFAULTS.seed,

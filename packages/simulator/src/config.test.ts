@@ -14,6 +14,8 @@ describe('loadSimulatorOptions', () => {
         SIMULATOR_HOST: '0.0.0.0',
         SIMULATOR_PORT: '9999',
         SIMULATOR_APPLICATION_TOKEN: 'my-token',
+        SIMULATOR_ORGANISATION_ID: '14751',
+        SIMULATOR_ORGANISATION_NAME: ' Globex Logistics B.V. ',
         SIMULATOR_SEED: '3',
         SIMULATOR_EVENTS_PER_SECOND: '2.5',
         SIMULATOR_HISTORY: '2d',
@@ -37,6 +39,8 @@ describe('loadSimulatorOptions', () => {
       host: '0.0.0.0',
       port: 9999,
       applicationToken: 'my-token',
+      organisationId: 14751,
+      organisationName: 'Globex Logistics B.V.',
       seed: 3,
       eventsPerSecond: 2.5,
       historyMs: 2 * 86_400_000,
@@ -71,6 +75,9 @@ describe('loadSimulatorOptions', () => {
     [{ SIMULATOR_PORT: 'http' }, 'SIMULATOR_PORT: "http" is not a port number (0-65535)'],
     [{ SIMULATOR_PORT: '70000' }, 'SIMULATOR_PORT: "70000" is not a port number (0-65535)'],
     [{ SIMULATOR_APPLICATION_TOKEN: ' ' }, 'SIMULATOR_APPLICATION_TOKEN: must not be empty'],
+    [{ SIMULATOR_ORGANISATION_ID: '0' }, 'SIMULATOR_ORGANISATION_ID: "0" is not a whole number of 1 or more'],
+    [{ SIMULATOR_ORGANISATION_ID: 'acme' }, 'SIMULATOR_ORGANISATION_ID: "acme" is not a whole number of 1 or more'],
+    [{ SIMULATOR_ORGANISATION_NAME: '   ' }, 'SIMULATOR_ORGANISATION_NAME: must not be blank'],
     [{ SIMULATOR_SEED: '-1' }, 'SIMULATOR_SEED: "-1" is not a whole number of 0 or more'],
     [
       { SIMULATOR_EVENTS_PER_SECOND: 'fast' },
@@ -142,6 +149,8 @@ describe('resolveOptions (programmatic options)', () => {
     [{ tokenLifetimeSeconds: 0.5 }, 'tokenLifetimeSeconds: 0.5 is not a whole number of seconds of 1 or more'],
     [{ applicationToken: '' }, 'applicationToken: "" is not a non-empty token'],
     [{ port: 70000 }, 'port: 70000 is not a port number (0-65535)'],
+    [{ organisationId: 1.5 }, 'organisationId: 1.5 is not a whole number of 1 or more'],
+    [{ organisationName: ' ' }, 'organisationName: " " is not a non-empty name'],
     [{ idOrder: 'random' as 'timestamp' }, 'idOrder: "random" is not "visibility" or "timestamp"'],
   ])('rejects %j naming the option', (options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);

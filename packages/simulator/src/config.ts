@@ -2,12 +2,16 @@
 import { parseDuration } from './duration';
 import { DurationError, SettingError } from './errors';
 import type { Faults } from './faults';
+import { ORGANISATION } from './world';
 
 export interface SimulatorOptions {
   host?: string;
   /** 0 = an ephemeral port. */
   port?: number;
   applicationToken?: string;
+  /** The organisation (workspace) of the application token: id and name of every event's `organisation`. */
+  organisationId?: number;
+  organisationName?: string;
   seed?: number;
   historyMs?: number;
   historyEvents?: number;
@@ -32,6 +36,8 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8485,
   applicationToken: DEMO_APPLICATION_TOKEN,
+  organisationId: ORGANISATION.id,
+  organisationName: ORGANISATION.name,
   seed: 1,
   eventsPerSecond: 1,
   historyMs: 7 * 86_400_000,
@@ -67,6 +73,12 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     'applicationToken',
     typeof o.applicationToken === 'string' && o.applicationToken.trim() !== '',
     'a non-empty token'
+  );
+  check('organisationId', whole(o.organisationId, 1), 'a whole number of 1 or more');
+  check(
+    'organisationName',
+    typeof o.organisationName === 'string' && o.organisationName.trim() !== '',
+    'a non-empty name'
   );
   check('seed', whole(o.seed, 0), 'a whole number of 0 or more');
   check(
@@ -151,6 +163,10 @@ export function loadSimulatorOptions(env: NodeJS.ProcessEnv): SimulatorOptions {
   if (token !== undefined && token.trim() === '') {
     fail('SIMULATOR_APPLICATION_TOKEN', 'must not be empty');
   }
+  const organisationName = env.SIMULATOR_ORGANISATION_NAME;
+  if (organisationName !== undefined && organisationName !== '' && organisationName.trim() === '') {
+    fail('SIMULATOR_ORGANISATION_NAME', 'must not be blank');
+  }
   const retryAfter = num(env, 'SIMULATOR_FAULT_429_RETRY_AFTER', (n) => n >= 0, 'a number of seconds');
   const faults: Partial<Faults> = {
     latencyMs: duration(env, 'SIMULATOR_FAULT_LATENCY'),
@@ -175,6 +191,13 @@ export function loadSimulatorOptions(env: NodeJS.ProcessEnv): SimulatorOptions {
     host: env.SIMULATOR_HOST?.trim() || undefined,
     port: num(env, 'SIMULATOR_PORT', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number (0-65535)'),
     applicationToken: token,
+    organisationId: num(
+      env,
+      'SIMULATOR_ORGANISATION_ID',
+      (n) => Number.isSafeInteger(n) && n >= 1,
+      'a whole number of 1 or more'
+    ),
+    organisationName: organisationName?.trim() || undefined,
     seed: num(env, 'SIMULATOR_SEED', (n) => Number.isSafeInteger(n) && n >= 0, 'a whole number of 0 or more'),
     eventsPerSecond: num(
       env,

@@ -21,6 +21,7 @@ export function drawEvent(rng: Rng, world: World, seq: number, time: number, for
     time,
     visibleAt: time,
     type,
+    organisation: world.organisation,
     source: type.source,
     severity: type.severity,
     alert: type.alert,

@@ -14,18 +14,18 @@ const store = new EventStore(buildWorld(1), {
   lateFraction: 0,
   maxLatenessMs: 0,
 });
-const ctx = { store, cache: new SelectionCache(4), seed: 1, drift: false, maxPerPage: 1000 };
+const ctx = { store, cache: new SelectionCache(4), seed: 1, drift: false, maxPerPage: 1000, organisationId: 13886 };
 const list = (path: string, query = '') => listEvents(ctx, path, new URLSearchParams(query), 'http://sim.test');
 
 describe('parseScope', () => {
   it('maps paths to scopes, with the 200-[] quirk for foreign ids (§2.6)', () => {
-    expect(parseScope(undefined, undefined)).toEqual({ kind: 'all' });
-    expect(parseScope('organisation', 'my')).toEqual({ kind: 'all' });
-    expect(parseScope('organisation', '13886')).toEqual({ kind: 'all' });
-    expect(parseScope('organisation', '1234')).toEqual({ kind: 'none' });
-    expect(parseScope('user', 'my')).toEqual({ kind: 'none' });
-    expect(parseScope('endpoint', '11380016')).toEqual({ kind: 'endpoint', id: 11380016 });
-    expect(parseScope('sim', '42')).toEqual({ kind: 'sim', id: 42 });
+    expect(parseScope(undefined, undefined, 13886)).toEqual({ kind: 'all' });
+    expect(parseScope('organisation', 'my', 13886)).toEqual({ kind: 'all' });
+    expect(parseScope('organisation', '13886', 13886)).toEqual({ kind: 'all' });
+    expect(parseScope('organisation', '1234', 13886)).toEqual({ kind: 'none' });
+    expect(parseScope('user', 'my', 13886)).toEqual({ kind: 'none' });
+    expect(parseScope('endpoint', '11380016', 13886)).toEqual({ kind: 'endpoint', id: 11380016 });
+    expect(parseScope('sim', '42', 13886)).toEqual({ kind: 'sim', id: 42 });
   });
 
   it('rejects a non-numeric id with the Java-worded 400', () => {
@@ -37,7 +37,7 @@ describe('parseScope', () => {
     ]) {
       let err: ApiFailure | undefined;
       try {
-        parseScope(kind, id);
+        parseScope(kind, id, 13886);
       } catch (e) {
         err = e as ApiFailure;
       }

@@ -11,7 +11,6 @@ import type { EventRecord } from './record';
 import { SelectionCache } from './selection';
 import { parseSort, sortRecords } from './sort';
 import type { EventStore } from './store';
-import { ORGANISATION } from './world';
 
 export const DEFAULT_PER_PAGE = 100;
 
@@ -21,11 +20,11 @@ export const EVENT_LIST_ROUTE = /^\/api\/v1\/(?:(organisation|endpoint|sim|user)
 export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'endpoint' | 'sim' | 'user'; id: number };
 
 /**
- * The scope of a path. `organisation/my` and the own organisation id: everything; another numeric id:
- * nothing (200 [], §2.6 quirk); `user/my`: nothing, since an application token has no user of its own.
- * A non-numeric id → 400 as the API's Java backend words it.
+ * The scope of a path for a token of organisation `organisationId`. `organisation/my` and the own
+ * organisation id: everything; another numeric id: nothing (200 [], §2.6 quirk); `user/my`: nothing, since
+ * an application token has no user of its own. A non-numeric id → 400 as the API's Java backend words it.
  */
-export function parseScope(kind: string | undefined, id: string | undefined): Scope {
+export function parseScope(kind: string | undefined, id: string | undefined, organisationId: number): Scope {
   if (!kind) {
     return { kind: 'all' };
   }
@@ -36,7 +35,7 @@ export function parseScope(kind: string | undefined, id: string | undefined): Sc
     throw badRequest(`Cannot parse parameter id as Long: For input string: "${id ?? ''}"`);
   }
   if (kind === 'organisation') {
-    return Number(id) === ORGANISATION.id ? { kind: 'all' } : { kind: 'none' };
+    return Number(id) === organisationId ? { kind: 'all' } : { kind: 'none' };
   }
   return { kind: kind as 'endpoint' | 'sim' | 'user', id: Number(id) };
 }
@@ -62,6 +61,8 @@ export interface EventListContext {
   seed: number;
   drift: boolean;
   maxPerPage: number;
+  /** The token's organisation: `/organisation/{this id}/event` lists everything. */
+  organisationId: number;
 }
 
 export interface EventListAnswer {
@@ -82,7 +83,7 @@ export function listEvents(
   if (!route) {
     throw notFound();
   }
-  const scope = parseScope(route[1], route[2]);
+  const scope = parseScope(route[1], route[2], ctx.organisationId);
   const paging = parsePaging(
     params.get('page') ?? undefined,
     params.get('per_page') ?? undefined,

@@ -8,7 +8,6 @@ import { SEVERITY_NAMES, SOURCE_NAMES } from './catalogue';
 import { Rng, mix } from './random';
 import type { EventRecord } from './record';
 import { descriptionOf, shapeOf } from './shapes';
-import { ORGANISATION } from './world';
 
 /**
  * Drift kinds (§3.4), chosen deterministically per event: about one event in ten differs in one way.
@@ -56,7 +55,7 @@ export function materialise(rec: EventRecord, seed: number, drift: boolean): Raw
       id: rec.severity,
       description: upper ? SEVERITY_NAMES[rec.severity].toUpperCase() : SEVERITY_NAMES[rec.severity],
     },
-    organisation: { id: ORGANISATION.id, name: ORGANISATION.name },
+    organisation: { id: rec.organisation.id, name: rec.organisation.name },
   };
   if (rec.user) {
     raw.user = { id: rec.user.id, name: rec.user.name, username: rec.user.username };

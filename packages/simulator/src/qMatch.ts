@@ -8,7 +8,7 @@
 import { Criterion, parseCriteria } from './qGrammar';
 import type { EventRecord } from './record';
 import { descriptionOf } from './shapes';
-import { ORGANISATION, iccidWithLuhn } from './world';
+import { iccidWithLuhn } from './world';
 
 export type Predicate = (r: EventRecord) => boolean;
 
@@ -49,9 +49,9 @@ export function matcherOf(c: Criterion): Predicate {
       return (r) => lower(descriptionOf(r)).includes(v);
     }
     case 'organisation': {
-      // Every event of this simulator belongs to the one organisation.
-      const matches = lower(ORGANISATION.name).includes(lower(c.text)) || String(ORGANISATION.id) === c.text;
-      return () => matches;
+      // Every event of a simulator belongs to its one organisation.
+      const v = lower(c.text);
+      return (r) => lower(r.organisation.name).includes(v) || String(r.organisation.id) === c.text;
     }
     case 'user': {
       const v = lower(c.text);

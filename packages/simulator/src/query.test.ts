@@ -21,6 +21,7 @@ function rec(overrides: Partial<EventRecord> & { typeId?: number } = {}): EventR
     time: Date.UTC(2025, 2, 14, 9, 0, 0),
     visibleAt: 0,
     type,
+    organisation: world.organisation,
     source: type.source,
     severity: type.severity,
     alert: type.alert,

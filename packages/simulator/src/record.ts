@@ -3,7 +3,7 @@
  * The full API JSON is built from it only when served (materialise.ts).
  */
 import type { EventTypeDef } from './catalogue';
-import type { Device, Operator, User } from './world';
+import type { Device, Operator, Organisation, User } from './world';
 
 export interface EventRecord {
   /** Generation sequence: the key of the event's own random stream. */
@@ -15,6 +15,8 @@ export interface EventRecord {
   /** When the API starts to show it (time + lateness). */
   visibleAt: number;
   type: EventTypeDef;
+  /** The simulator's organisation (shared, not copied). */
+  organisation: Readonly<Organisation>;
   source: number;
   severity: number;
   alert: boolean;

@@ -20,7 +20,7 @@ import { RateLimits } from './rateLimit';
 import { SelectionCache } from './selection';
 import { EventStore } from './store';
 import { GroundTruth, groundTruth } from './truth';
-import { ORGANISATION, buildWorld } from './world';
+import { Organisation, buildWorld } from './world';
 
 export interface RequestLogEntry {
   method: string;
@@ -36,6 +36,8 @@ export interface RunningSimulator {
   url: string;
   port: number;
   applicationToken: string;
+  /** The organisation the application token sees: every event's `organisation`. */
+  organisation: Readonly<Organisation>;
   /** Closes the server, the live timer and keep-alive sockets. */
   close(): Promise<void>;
   setFaults(faults: Partial<Faults>): void;
@@ -65,8 +67,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const { now, seed, applicationToken, drift, eventsPerSecond } = o;
   let rateLimitsOn = o.rateLimits;
 
+  const organisation: Readonly<Organisation> = { id: o.organisationId, name: o.organisationName };
   const faults = new FaultInjector(seed, o.faults);
-  const store = new EventStore(buildWorld(seed), {
+  const store = new EventStore(buildWorld(seed, organisation), {
     seed,
     start: now(),
     historyMs: o.historyMs,
@@ -76,8 +79,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     maxLatenessMs: o.maxLatenessMs,
     idOrder: o.idOrder,
   });
-  const listContext = { store, cache: new SelectionCache(), seed, drift, maxPerPage: o.maxPerPage };
-  const auth = new Authenticator({ applicationToken, tokenLifetimeSeconds: o.tokenLifetimeSeconds, now });
+  const listContext = {
+    store,
+    cache: new SelectionCache(),
+    seed,
+    drift,
+    maxPerPage: o.maxPerPage,
+    organisationId: organisation.id,
+  };
+  const auth = new Authenticator({ applicationToken, tokenLifetimeSeconds: o.tokenLifetimeSeconds, now, organisation });
   let limits = new RateLimits();
   let log: RequestLogEntry[] = [];
 
@@ -111,7 +121,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const isEventList = EVENT_LIST_ROUTE.test(path);
     if (
       rateLimitsOn &&
-      !limits.allow(isAuthenticate ? 'authenticate' : isEventList ? 'events' : 'other', ip, ORGANISATION.id, now())
+      !limits.allow(isAuthenticate ? 'authenticate' : isEventList ? 'events' : 'other', ip, organisation.id, now())
     ) {
       sendApi(res, 429, TOO_MANY_REQUESTS);
       return;
@@ -146,6 +156,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url: '',
     port: 0,
     applicationToken,
+    organisation,
     close: () => Promise.resolve(),
     setFaults: (f) => faults.set(f),
     setRateLimits: (on) => {

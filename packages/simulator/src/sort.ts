@@ -1,7 +1,6 @@
 /** The Event API's `sort` parameter (../shared/emnify-api.md §2.4), parsed and applied. Pure. */
 import { invalidSort } from './apiErrors';
 import type { EventRecord } from './record';
-import { ORGANISATION } from './world';
 
 export const SORT_FIELDS = [
   'id',
@@ -27,7 +26,7 @@ const SORT_KEYS: Record<SortField, (r: EventRecord) => string | number> = {
   source: (r) => r.source,
   severity: (r) => r.severity,
   alert: (r) => (r.alert ? 1 : 0),
-  organisation: () => ORGANISATION.name,
+  organisation: (r) => r.organisation.name,
   user: (r) => r.user?.id ?? -1,
   endpoint: (r) => r.device?.name ?? '',
   tags: (r) => r.device?.tags ?? '',

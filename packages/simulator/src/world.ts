@@ -42,7 +42,14 @@ export interface User {
   username: string;
 }
 
-export const ORGANISATION = { id: 13886, name: 'Acme Fleet GmbH' } as const;
+/** The organisation (workspace) an application token sees: every event of a simulator belongs to it (§1.2). */
+export interface Organisation {
+  id: number;
+  name: string;
+}
+
+/** The default organisation, as in the recorded traffic (§3, §5). */
+export const ORGANISATION: Readonly<Organisation> = { id: 13886, name: 'Acme Fleet GmbH' };
 
 const C = (id: number, name: string, countryCode: string, mcc: string, iso: string): Country => ({
   id,
@@ -141,6 +148,7 @@ const KINDS = [
 ] as const;
 
 export interface World {
+  organisation: Readonly<Organisation>;
   devices: Device[];
   operators: readonly Operator[];
   /** Operators of a country (lower-case ISO), the country's main network first. */
@@ -150,7 +158,7 @@ export interface World {
   users: readonly User[];
 }
 
-export function buildWorld(seed: number): World {
+export function buildWorld(seed: number, organisation: Readonly<Organisation> = ORGANISATION): World {
   const rng = new Rng(seed ^ 0x5eed);
   const devices: Device[] = [];
   for (const [kind, tag, count] of KINDS) {
@@ -188,7 +196,7 @@ export function buildWorld(seed: number): World {
       OPERATORS.filter((o) => o.country.iso !== iso)
     );
   }
-  return { devices, operators: OPERATORS, operatorsByCountry, roamingOperators, users: USERS };
+  return { organisation, devices, operators: OPERATORS, operatorsByCountry, roamingOperators, users: USERS };
 }
 
 /** Luhn check digit of a digit string. */

@@ -15,6 +15,11 @@ const FORMATS: Array<SelectableValue<OutputFormat>> = [
   { label: 'Logs', value: 'logs' },
   { label: 'Table', value: 'table' },
   { label: 'Counts over time', value: 'counts' },
+  {
+    label: 'Total',
+    value: 'total',
+    description: 'The exact number of matching events, from the API (x-total-count), whatever their number',
+  },
   { label: 'Annotations', value: 'annotations' },
 ];
 const GROUPINGS: Array<ComboboxOption<CountGrouping>> = [

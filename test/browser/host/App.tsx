@@ -28,6 +28,7 @@ import { from, lastValueFrom } from 'rxjs';
 import { SavedDashboard, SavedTarget, dashboardScene, pluginPanels } from '../../grafana/dashboardScene';
 import { registerGrafanaServices } from '../../grafana/runtime';
 import { shownEvents } from '../../support/panelModel';
+import { ExplorerPanels, ExplorerView, runExplorer } from './ExplorerPanels';
 import { DashboardResult, hostIds } from './ids';
 
 type Query = { refId: string; format?: string; [key: string]: unknown };
@@ -223,6 +224,7 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
   // As in Grafana, queries are written against a data source that has been configured and saved.
   const [configured, setConfigured] = useState(false);
   const [dashboardResults, setDashboardResults] = useState<DashboardResult[]>();
+  const [explorerView, setExplorerView] = useState<ExplorerView>();
 
   /** Grafana makes a new instance from the saved settings whenever they are saved. */
   const instantiate = useCallback(
@@ -359,7 +361,12 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
             <Button data-testid={hostIds.run} onClick={() => run()} disabled={!ds}>
               Run query
             </Button>
-            <span data-testid={hostIds.state} data-state={running} data-runs={runs} />
+            <span
+              data-testid={hostIds.state}
+              data-state={running}
+              data-runs={runs}
+              data-query={JSON.stringify(query)}
+            />
             <Results response={response} format={query.format} range={range} />
           </section>
 
@@ -411,6 +418,21 @@ export function App({ plugin, settingsUrl, proxyUrl, range }: HostProps) {
                 ))}
               </div>
             )}
+          </section>
+
+          <section>
+            <h3>The explorer dashboard, drawn</h3>
+            <Button
+              data-testid={hostIds.runExplorer}
+              onClick={async () => {
+                setExplorerView(undefined);
+                setExplorerView(await runExplorer(plugin.meta.id));
+              }}
+              disabled={!ds}
+            >
+              Draw the explorer on its defaults
+            </Button>
+            {explorerView && <ExplorerPanels view={explorerView} />}
           </section>
 
           <section data-testid={hostIds.variables}>

@@ -23,7 +23,31 @@ export const hostIds = {
   runDashboards: 'host-run-dashboards',
   dashboardsDone: 'host-dashboards-done',
   dashboardResult: 'host-dashboard-result',
+  runExplorer: 'host-run-explorer',
+  explorer: 'host-explorer',
+  explorerPanel: 'host-explorer-panel',
 };
+
+/** What an explorer panel element carries (`data-result`): what the panel, drawn as Grafana draws it, shows. */
+export interface ExplorerPanelResult {
+  title: string;
+  state: string;
+  error?: string;
+  /** Events shown: table or log rows, the sum of counts, the total. */
+  shown: number;
+  /** The panel's own time range (ms): the dashboard's, or its relative time. */
+  from: number;
+  to: number;
+  /** A stat's text as drawn, and its colour. */
+  text?: string;
+  color?: string;
+  /** The series of counts over time, by name. */
+  series?: string[];
+  /** A table's data links of the first row, per column. */
+  links?: Record<string, Array<{ title: string; href: string }>>;
+  /** A table's first row, per column. */
+  firstRow?: Record<string, string>;
+}
 
 /** What a dashboard result element carries (`data-result`): one plugin panel or annotation run on its dashboard's defaults. */
 export interface DashboardResult {

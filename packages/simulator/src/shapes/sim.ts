@@ -2,7 +2,6 @@
  * SIM lifecycle (§4): activation (by a user, an application token, or automatically after the factory
  * test), suspension, deletion, issue, factory test, registration, release and assignment.
  */
-import { ORGANISATION } from '../world';
 import type { CategoryShapes } from './shape';
 
 /** Share of SIM activations without a user (application token) done automatically after the factory test. */
@@ -37,10 +36,10 @@ export const SIM: CategoryShapes = {
     },
     9: { description: () => "Status of SIM changed from 'Activated' to 'Suspended'" },
     10: { description: () => "Status of SIM changed from 'Suspended' to 'Deleted'" },
-    44: { description: () => `SIM issued to organisation '${ORGANISATION.name}'.` },
+    44: { description: (rec) => `SIM issued to organisation '${rec.organisation.name}'.` },
     45: { description: () => "Status of SIM changed from 'Issued' to 'Factory Test'" },
     48: {
-      description: () => `SIM batch registered to organisation '${ORGANISATION.name}'.`,
+      description: (rec) => `SIM batch registered to organisation '${rec.organisation.name}'.`,
       detail: (rec) => ({
         sim_batch: {
           id: 8123,
