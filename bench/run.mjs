@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { bundleForNode } from './bundle.mjs';
 
 const require = createRequire(import.meta.url);
