@@ -389,8 +389,22 @@ withEngines('scale: 3 organisations × HA pair → 2 Prometheus replicas → Vic
           applicationToken: sim.applicationToken,
           stateFile: join(dir, `state-${label}-${n}.json`),
           port: await freePort(),
-          // Polls every second; an overlap of 40 s holds the late events (up to 20 s) in one page.
-          flags: ['--poll.interval', '1s', '--poll.settle', '1s', '--poll.overlap', '40s', '--backfill', '3h'],
+          // Polls every second; an overlap of 40 s holds the late events (up to 20 s) in one page. Counts by
+          // country and operator are compared with the simulator's truth, which knows each event's own
+          // network: the last known network (on by default) is off here, and proven in
+          // exporter/test/attribution.test.ts against a model of it.
+          flags: [
+            '--poll.interval',
+            '1s',
+            '--poll.settle',
+            '1s',
+            '--poll.overlap',
+            '40s',
+            '--backfill',
+            '3h',
+            '--labels.last-network',
+            'off',
+          ],
         });
       orgs.push({ label, options, sim, exporters: [await exporter(0), await exporter(1)], before: sim.truth() });
     }
