@@ -8,7 +8,11 @@
  * template language fails the tests instead of being emulated wrongly.
  */
 
-/** Go text/template data of a route: `.JsonData` (decoded JSON) and `.SecureJsonData` (decrypted strings). */
+/**
+ * Go text/template data of a route: `.JsonData` (decoded JSON) and `.SecureJsonData` (decrypted strings), as
+ * Grafana's pkg/api/pluginproxy/utils.go interpolateString executes a route's URL, header and body templates
+ * (template.New("content").Parse, then Execute with its templateData).
+ */
 export interface TemplateData {
   JsonData: Record<string, unknown>;
   SecureJsonData: Record<string, string>;

@@ -107,6 +107,9 @@ export async function runExplorer(pluginId: string): Promise<ExplorerView> {
   const panels: ExplorerView['panels'] = [];
   for (const panel of pluginPanels(json, pluginId) as FullPanel[]) {
     const data = await run.runPanel(panel);
+    // The order a dashboard panel follows: the panel's transformations first (@grafana/scenes
+    // SceneDataTransformer.transform, transformDataFrame), then the field config (VizPanel.applyFieldConfig,
+    // applyFieldOverrides with the panel plugin's registry and VizPanel.interpolate as replaceVariables).
     const transformed = panel.transformations?.length
       ? await lastValueFrom(transformDataFrame(panel.transformations, data.series))
       : data.series;
