@@ -78,13 +78,10 @@ export function fromRecord(record: readonly [number, number, number, string, str
   return { time: record[1], id: record[2], network: networkLabels(record[3], record[4]) };
 }
 
-/** The memory from records (least recently used first). */
+/** The memory from records (least recently used first): the records applied to an empty memory. */
 export function memoryOf(records: ReadonlyArray<readonly [number, number, number, string, string]>): NetworkMemory {
   const memory: NetworkMemory = new Map();
-  for (const record of records) {
-    memory.delete(record[0]);
-    memory.set(record[0], fromRecord(record));
-  }
+  applyNetworkDelta(memory, [], records);
   return memory;
 }
 
