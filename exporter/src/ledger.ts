@@ -177,12 +177,17 @@ export class Ledger {
   }
 
   private horizonAt(watermark: number): number {
-    return floorSecond(watermark - this.options.overlapMs) - 1000;
+    return this.windowStartAt(watermark) - 1000;
   }
 
   /** The `from` of the next poll window. */
   windowStart(): number {
-    return floorSecond(this.state.watermark - this.options.overlapMs);
+    return this.windowStartAt(this.state.watermark);
+  }
+
+  /** The `from` of the poll window after a window that ends at `watermark`. */
+  windowStartAt(watermark: number): number {
+    return floorSecond(watermark - this.options.overlapMs);
   }
 
   ingest(events: readonly EmnifyEvent[], origin: EventOrigin): IngestResult {

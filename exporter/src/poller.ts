@@ -8,9 +8,9 @@
  * 1. The window's oldest page (`sort=timestamp,id`): its first second as the API cuts it, and its count.
  * 2. Newest first (`sort=-timestamp,-id`), the pages that hold as many events as the count exceeds what
  *    we know: the new events, if they are the newest.
- * 3. If the count still differs (late events inside the overlap, events added while paging), more pages,
- *    where the positions say the unseen events are (below what was read, or above it again), until it
- *    agrees or every page was read twice.
+ * 3. If the count still differs (late events inside the overlap), the next pages until it agrees; if
+ *    events came while the window was read, until the part of the window that leaves the overlap with this
+ *    poll is known (the next poll checks the rest).
  *
  * Every page goes to the ledger as it arrives. Scrapes never trigger API calls.
  */
@@ -261,7 +261,7 @@ export class Poller {
         ingested = true;
       }
       try {
-        await this.readNewestFirst(knowledge, oldest, signal, count);
+        await this.readNewestFirst(knowledge, signal, count);
         return until;
       } catch (err) {
         const shorter = shortenedUntil(watermark, until, 2, 1);
@@ -288,12 +288,14 @@ export class Poller {
    *
    * 1. The pages that hold as many events as the count exceeds the known ones (the new events, if they
    *    are the newest), in parallel.
-   * 2. If the count still differs: the part of the window below what was read, as a window of its own
-   *    (`[from, s]`, s two seconds above the oldest event read, so it covers everything below it whatever
-   *    the API does at its edges): newest first, one page at a time, until its own count agrees. Late
-   *    events inside the overlap are found there, without reading the overlap above them.
-   * 3. If the window's count still differs, or changed while it was read (events came while paging):
-   *    its pages again from the newest, one at a time, until the newest answer's count agrees.
+   * 2. If the count differs but never changed while the window was read (its pages stood still): the
+   *    next pages, one at a time, until it agrees (late events inside the overlap, just below the new ones).
+   * 3. If events came while the window was read (its count changed: pages may have shifted, and while
+   *    late events keep coming the count may never agree): only the part that leaves the overlap with
+   *    this poll, `[from, leaving)`, must be certain now, as the rest lies inside the next poll's window.
+   *    The part below what was read (at least the leaving part; `[from, s]`, s one second above the oldest
+   *    event read), as a window of its own with its own count, newest first until that count agrees or
+   *    changes; if it changed, the leaving part alone. Known, the window is completed ('came_while_read').
    * 4. Still not: every page of the window, once more. Then the window is completed all the same
    *    ('unresolved'; only events that came during this poll can be missing, and the next poll's check
    *    covers them while they are inside its overlap).
@@ -304,7 +306,6 @@ export class Poller {
    */
   private async readNewestFirst(
     knowledge: WindowKnowledge,
-    oldest: EventPage,
     signal: AbortSignal,
     count: (n: number) => void
   ): Promise<void> {
@@ -385,6 +386,17 @@ export class Poller {
     };
     const agreed = (k: WindowKnowledge) => !k.shrank && k.unseen <= 0;
     const done = (result: CheckResult) => this.hooks.onCheck?.(result);
+    /**
+     * Events vanished while the window was read (retention, at its oldest end): counts prove nothing now,
+     * so it is read to its end. Newest first, the vanished events were behind every page read, so none
+     * shifted past the reading.
+     */
+    const vanished = async (): Promise<void> => {
+      if (last && last.number < last.totalPages) {
+        await read(knowledge, [], { startPage: last.number + 1, concurrency: 1 }, () => false);
+      }
+      done('fewer_than_known');
+    };
 
     let first: EventPage | undefined;
     if (!knowledge.hasTotal) {
@@ -407,36 +419,70 @@ export class Poller {
       }
     }
     if (knowledge.shrank) {
-      // Events vanished while paging (retention, at the oldest end): counts prove nothing now; read to the
-      // end. Newest first, the vanished events were behind every page read, so none shifted past the reading.
-      if (last && last.number < last.totalPages) {
-        await read(knowledge, [], { startPage: last.number + 1, concurrency: 1 }, () => false);
-      }
-      return done('fewer_than_known');
+      return vanished();
     }
-    // 2. The part below what was read, as a window of its own with its own count.
-    let belowKnown = false;
-    if (oldestRead !== undefined) {
-      const s = floorSecond(oldestRead) + 2000;
-      if (s > knowledge.from + 1000 && s < knowledge.until) {
-        const below = new WindowKnowledge(knowledge.from, s, this.ledger);
-        below.add(oldest.events.filter((e) => e.time < s));
-        await read(below, [knowledge], { startPage: 1, concurrency: 1 }, () => below.shrank || below.unseen <= 0);
-        belowKnown = agreed(below);
+    // 2. The count did not change while the window was read, so its pages stood still: the next pages,
+    //    newest first, hold the unknown events that are not among the newest (late events inside the
+    //    overlap, just below what was read). One at a time, until the count agrees or changes.
+    if (!knowledge.changed && last && last.number < last.totalPages) {
+      await read(
+        knowledge,
+        [],
+        { startPage: last.number + 1, concurrency: 1 },
+        () => agreed(knowledge) || knowledge.changed
+      );
+    }
+    if (knowledge.shrank) {
+      return vanished();
+    }
+    if (agreed(knowledge)) {
+      return done(knowledge.unseen === 0 ? 'read_more' : 'fewer_than_known');
+    }
+    // 3. Events came while the window was read (its count changed), so its pages may have shifted, and
+    //    while late events keep coming its count may never agree. What must be certain now is only the
+    //    part that leaves the overlap with this poll, `[from, leaving)`: the rest lies inside the next
+    //    poll's window, whose check covers it. So the part below what was read (at least the leaving
+    //    part), as a window of its own with its own count, newest first until that count agrees; if
+    //    events come into that part too, the leaving part alone.
+    const leaving = this.ledger.windowStartAt(knowledge.until) + 1000;
+    const belowRead = oldestRead === undefined ? undefined : floorSecond(oldestRead) + 1000;
+    /** The end of the part whose count agreed, if one did. */
+    let knownUpTo: number | undefined;
+    for (const end of belowRead !== undefined && belowRead > leaving ? [belowRead, leaving] : [leaving]) {
+      if (end >= knowledge.until) {
+        continue;
+      }
+      const part = new WindowKnowledge(knowledge.from, end, this.ledger);
+      // Events an answer with the same `from` returned before `end` are in the part (the same first second).
+      part.add(knowledge.returnedBefore(end));
+      await read(part, [knowledge], { startPage: 1, concurrency: 1 }, () => agreed(part) || part.changed);
+      if (part.shrank || part.unseen < 0) {
+        return vanished();
+      }
+      if (agreed(part)) {
+        knownUpTo = end;
+        break;
       }
     }
-    // 3. With a count that never changed while it was read, the pages read held every event above the
-    //    part below, which is known: the window is, once its count agrees. Otherwise (events came while
-    //    paging, so pages may have shifted) its newest answers must agree.
-    if (belowKnown && !knowledge.changed && agreed(knowledge)) {
+    // The window's own count proves nothing here: the part's events came after its newest answer. But if
+    // that count never changed, its pages read stood still and held every event above the oldest one
+    // read; with the part below it known, so is the window.
+    if (knownUpTo !== undefined && !knowledge.changed && belowRead !== undefined && knownUpTo >= belowRead) {
       return done('read_more');
     }
-    const pagesSoFar = last?.number ?? 1;
-    await read(knowledge, [], { startPage: 1, maxPages: pagesSoFar + 1, concurrency: 1 }, () => agreed(knowledge));
-    if (!agreed(knowledge)) {
-      // 4. Every page once more.
-      await read(knowledge, [], { startPage: 1, concurrency: 1 }, () => agreed(knowledge));
+    if (knownUpTo !== undefined && knowledge.changed) {
+      this.logger.debug(
+        'events came into the window while it was read: its part below them is known, the next poll checks the rest',
+        {
+          from: new Date(knowledge.from).toISOString(),
+          until: new Date(knowledge.until).toISOString(),
+          known_up_to: new Date(knownUpTo).toISOString(),
+        }
+      );
+      return done('came_while_read');
     }
+    // 4. Every page once more.
+    await read(knowledge, [], { startPage: 1, concurrency: 1 }, () => agreed(knowledge));
     if (knowledge.shrank || knowledge.unseen < 0) {
       return done('fewer_than_known');
     }

@@ -15,7 +15,11 @@
  *   timestamp and id. So the known events are a subset of what the window holds at the newest answer; if
  *   their number equals that answer's `x-total-count`, they are all of it: no event is missing.
  */
-import { EmnifyEvent } from '@emnify-events/client';
+/** What the check needs of an event: its id and time. */
+export interface EventKey {
+  readonly id: number;
+  readonly time: number;
+}
 
 /** How the poller sorts a window: newest first for the check's reading, oldest first for its first page. */
 export const NEWEST_FIRST = '-timestamp,-id';
@@ -33,12 +37,23 @@ export type CheckResult =
   | 'agreed'
   /** The count differed; more pages were read until it agreed (late events, or events added while paging). */
   | 'read_more'
+  /**
+   * Events came into the window while it was read, so its count did not agree; the part of the window that
+   * leaves the overlap with this poll was read until its own count agreed, and the next poll checks the rest.
+   */
+  | 'came_while_read'
   /** The API counted fewer events than we know it showed: events vanished (retention). Window completed. */
   | 'fewer_than_known'
   /** Every page was read and the API still counted more: events added while paging. Window completed. */
   | 'unresolved';
 
-export const CHECK_RESULTS: readonly CheckResult[] = ['agreed', 'read_more', 'fewer_than_known', 'unresolved'];
+export const CHECK_RESULTS: readonly CheckResult[] = [
+  'agreed',
+  'read_more',
+  'came_while_read',
+  'fewer_than_known',
+  'unresolved',
+];
 
 /** What is known of the events one window holds. */
 export class WindowKnowledge {
@@ -75,7 +90,7 @@ export class WindowKnowledge {
    * Events an answer of this window returned (or any events certainly in it). Call before the ledger
    * ingests them: whether a poll had returned an id decides whether `base` counts it already.
    */
-  add(events: readonly EmnifyEvent[]): void {
+  add(events: readonly EventKey[]): void {
     for (const e of events) {
       if (this.returned.has(e.id)) {
         continue;
@@ -85,6 +100,20 @@ export class WindowKnowledge {
         this.extra++;
       }
     }
+  }
+
+  /**
+   * The events answers of this window returned whose time is before `end`: they are in the window
+   * `[from, end]` too (the same `from`, so the same first second; `end` a whole second).
+   */
+  returnedBefore(end: number): EventKey[] {
+    const keys: EventKey[] = [];
+    for (const [id, time] of this.returned) {
+      if (time < end) {
+        keys.push({ id, time });
+      }
+    }
+    return keys;
   }
 
   /** Items of page `page` the client refused: in the API's count, never events we can know. */

@@ -83,6 +83,97 @@ describe('the count check', () => {
     });
   });
 
+  it('reads on from where the new events end, page by page, until the late events are found: 1 + ceil(position of the oldest late event / 100) requests', async () => {
+    let now = Date.parse('2026-06-02T10:00:00Z');
+    const live = { seed: 48, historyEvents: 0, eventsPerSecond: 20, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100']);
+      for (let poll = 1; poll <= 12; poll++) {
+        now += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+      for (const lateByMs of [70 * SECOND, 2 * MINUTE + 30 * SECOND, 4 * MINUTE]) {
+        const late = sim.addEvents(2, { lateByMs });
+        now += 30 * SECOND;
+        const until = now - 10 * SECOND;
+        // Newest first, the reading must reach the oldest late event: its position is the number of the
+        // window's events at or after its time (ground truth; ties at the same millisecond all counted).
+        const position = sim.truth({ from: Date.parse(late[0].timestamp), until: until + 999 }).total;
+        const before = eventRequests(sim);
+        await exporter.poller.pollOnce();
+        expect({ lateByMs, requests: eventRequests(sim) - before }).toEqual({
+          lateByMs,
+          requests: 1 + Math.ceil(position / 100),
+        });
+        expect(late.every((e) => exporter.ledger.isPolled(e.id))).toBe(true);
+      }
+      expect(await checks(exporter)).toMatchObject({ read_more: 3, came_while_read: 0, unresolved: 0 });
+      expect(countsFromMetrics(await scrape(exporter.app))).toEqual(
+        truthAsCounts(sim.truth({ until: now - 10 * SECOND + 999 }))
+      );
+      await exporter.stop();
+    });
+  });
+
+  it('events that keep coming while a window is read: its leaving part is made certain, the next poll finds the rest; a poll costs its new pages and two more', async () => {
+    let now = Date.parse('2026-06-02T12:00:00Z');
+    const live = { seed: 49, historyEvents: 0, eventsPerSecond: 10, lateFraction: 0, now: () => now };
+    await withSimulator(live, async (sim, dir) => {
+      // Before every event request of a busy poll, one event 15 s late (inside the window, above its
+      // new events' oldest page) becomes visible: the window's count changes with every answer.
+      const arrivals = { on: false, lateByMs: 15 * SECOND, count: 0 };
+      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100'], {
+        transport: arrivingWhileRead(sim, arrivals),
+      });
+      for (let poll = 1; poll <= 12; poll++) {
+        now += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+      // A late event in the part of the next window that leaves the overlap with it: that window is
+      // [now - 5 m 10 s, now + 20 s] (watermark now - 10 s), its leaving part ends at now - 4 m 39 s, so
+      // this event (now - 4 m 50 s) is found by the check of that part or never: the window after starts above it.
+      const [leavingLate] = sim.addEvents(1, { lateByMs: 4 * MINUTE + 50 * SECOND });
+      arrivals.on = true;
+      let previousUntil = now - 10 * SECOND;
+      for (let poll = 1; poll <= 8; poll++) {
+        now += 30 * SECOND;
+        const before = eventRequests(sim);
+        await exporter.poller.pollOnce();
+        const until = now - 10 * SECOND;
+        // At most new to the polls: the events after the last window's end, the ones that came during this
+        // poll included (ground truth at the poll's end), those that came during the last poll (15 s late:
+        // 5 s before its end), and the late event of the first busy poll.
+        const fresh = sim.truth({ from: previousUntil - 15 * SECOND, until: until + 999 }).total + (poll === 1 ? 1 : 0);
+        previousUntil = until;
+        // The oldest page, the pages of the new events, and the part below them with its own count: one
+        // page of it, or, in the first busy poll, its pages down to the late event in the leaving part.
+        const lateDepth =
+          poll === 1
+            ? Math.ceil(sim.truth({ from: Date.parse(leavingLate.timestamp), until: until + 999 }).total / 100)
+            : 0;
+        expect(eventRequests(sim) - before).toBeLessThanOrEqual(2 + Math.ceil(fresh / 100) + lateDepth);
+      }
+      expect(arrivals.count).toBeGreaterThan(30);
+      expect(await checks(exporter)).toMatchObject({ came_while_read: 8, unresolved: 0, fewer_than_known: 0 });
+      // Quiet again: the next polls find what came during the last ones, and every count is the truth.
+      arrivals.on = false;
+      for (let poll = 1; poll <= 2; poll++) {
+        now += 30 * SECOND;
+        await exporter.poller.pollOnce();
+      }
+      expect(countsFromMetrics(await scrape(exporter.app))).toEqual(
+        truthAsCounts(sim.truth({ until: now - 10 * SECOND + 999 }))
+      );
+      // Most events that came during a poll were found by the next one (late by then), the late event in
+      // the leaving part by the first busy poll (its id is forgotten once its window completes, as it lies
+      // below the next window: the counts above are what show it was counted).
+      expect(singleValue(await scrape(exporter.app), 'emnify_exporter_late_events_total')).toBeGreaterThan(
+        arrivals.count / 2
+      );
+      await exporter.stop();
+    });
+  });
+
   it('is not fooled by a push of an event the API shows only later, while another late event comes', async () => {
     let now = Date.parse('2026-06-03T08:00:00Z');
     const live = { seed: 44, historyEvents: 0, eventsPerSecond: 2, lateFraction: 0, now: () => now };
@@ -217,6 +308,24 @@ describe('the count check', () => {
     });
   });
 });
+
+/**
+ * The simulator's API, where `arrivals.on` makes one event `arrivals.lateByMs` late visible before every
+ * event request (events that come while a poll reads its pages).
+ */
+function arrivingWhileRead(
+  sim: RunningSimulator,
+  arrivals: { on: boolean; lateByMs: number; count: number }
+): Transport {
+  const http = fetchTransport({ baseUrl: sim.url, timeoutMs: 5000 });
+  return async (request) => {
+    if (arrivals.on && request.kind === 'api' && request.path === '/api/v1/event') {
+      sim.addEvents(1, { lateByMs: arrivals.lateByMs });
+      arrivals.count++;
+    }
+    return http(request);
+  };
+}
 
 /**
  * The simulator's API without the events of `hidden` (an API that shows them later): each event list is

@@ -10,7 +10,9 @@ export function registerWindowCheckMetrics(registry: Registry) {
     name: 'emnify_exporter_window_checks_total',
     help:
       'Completed poll windows by how their count check ended: agreed (after the pages of the new events), ' +
-      'read_more (the count differed; more pages read until it agreed), fewer_than_known (events vanished), ' +
+      'read_more (the count differed; more pages read until it agreed), came_while_read (events came while it ' +
+      'was read: the part leaving the overlap is known, the next poll checks the rest), fewer_than_known ' +
+      '(events vanished), ' +
       'unresolved (every page read, the API still counted more).',
     labelNames: ['result'],
     registers: [registry],
