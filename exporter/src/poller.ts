@@ -1,11 +1,13 @@
 /**
- * Background polling of the Event API at the floor: a poll requests the pages of the events new to it
- * and one more. Each poll reads windows `[floorSecond(watermark - overlap), floorSecond(now - settle)]` (at
- * most `maxWindow` long, and shortened so that the part past the watermark holds about
+ * Background polling of the Event API at the floor: a poll requests the pages of the events new to it.
+ * Each poll reads windows `[floorSecond(watermark - overlap), floorSecond(now - settle)]` (at most
+ * `maxWindow` long, and shortened so that the part past the watermark holds about
  * `maxWindowEvents`), and completes a window (advancing the watermark) once its count check agrees
  * (windowCheck.ts):
  *
  * 1. The window's oldest page (`sort=timestamp,id`): its first second as the API cuts it, and its count.
+ *    A steady window (at most two intervals past the watermark) skips it once answers showed how the API
+ *    cuts a first second (windowCheck.ts, FromEdge): its newest page gives the count.
  * 2. Newest first (`sort=-timestamp,-id`), the pages that hold as many events as the count exceeds what
  *    we know: the new events, if they are the newest.
  * 3. If the count still differs (late events inside the overlap), the next pages until it agrees; if
@@ -25,7 +27,7 @@ import {
 } from '@emnify-events/client';
 import { Ledger, floorSecond } from './ledger';
 import { Logger } from './logger';
-import { CheckResult, NEWEST_FIRST, OLDEST_FIRST, WindowKnowledge, shortenedUntil } from './windowCheck';
+import { CheckResult, FromEdge, NEWEST_FIRST, OLDEST_FIRST, WindowKnowledge, shortenedUntil } from './windowCheck';
 
 export interface PollerOptions {
   pollIntervalMs: number;
@@ -63,6 +65,8 @@ const MAX_SHORTENINGS = 3;
 
 export class Poller {
   private readonly now: () => number;
+  /** What answers showed of how the API cuts a window's first second. */
+  private readonly edge = new FromEdge();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private abort = new AbortController();
@@ -228,10 +232,28 @@ export class Poller {
     signal: AbortSignal,
     count: (n: number) => void
   ): Promise<number> {
+    if (
+      longest - this.ledger.watermark <= 2 * this.options.pollIntervalMs &&
+      this.edge.skipsOldestPage(from, this.ledger)
+    ) {
+      const result = await this.readSteadyWindow(from, longest, signal, count);
+      if (result !== undefined) {
+        this.hooks.onCheck?.(result);
+        return longest;
+      }
+    }
     const oldest = await this.client.getEventPage(
       { filter: this.filter(from, longest), perPage: this.options.pageSize, page: 1, sort: OLDEST_FIRST },
       signal
     );
+    const firstSecondWhole =
+      oldest.events.length + oldest.skipped < oldest.paging.perPage || oldest.events.some((e) => e.time >= from + 1000);
+    if (this.edge.check(from, oldest.events, firstSecondWhole, this.ledger)) {
+      this.logger.warn(
+        "the API left out of a window's first second an event it had shown at a later offset into its second: windows read their oldest page again",
+        { from: new Date(from).toISOString() }
+      );
+    }
     if (oldest.paging.totalCount <= oldest.events.length + oldest.skipped) {
       // One answer held the whole window.
       this.ingest(oldest, count);
@@ -249,7 +271,7 @@ export class Poller {
     let until = shortenedUntil(watermark, longest, oldest.paging.totalCount - knownBelow, this.options.maxWindowEvents);
     let ingested = false;
     for (let attempt = 0; ; attempt++) {
-      const knowledge = new WindowKnowledge(from, until, this.ledger);
+      const knowledge = new WindowKnowledge(from, until, this.ledger, this.edge.certainFrom(from));
       // The oldest page belongs to this window up to `until` (same `from`, so the same first second).
       knowledge.add(oldest.events.filter((e) => e.time < until));
       if (until === longest) {
@@ -261,7 +283,7 @@ export class Poller {
         ingested = true;
       }
       try {
-        await this.readNewestFirst(knowledge, signal, count);
+        this.hooks.onCheck?.(await this.readNewestFirst(knowledge, signal, count));
         return until;
       } catch (err) {
         const shorter = shortenedUntil(watermark, until, 2, 1);
@@ -281,6 +303,51 @@ export class Poller {
         until = shorter;
       }
     }
+  }
+
+  /**
+   * A steady window (at most two intervals past the watermark) whose first second is known from the API's
+   * cut (FromEdge): no oldest page, the newest first page gives the count. Returns how its check ended, or
+   * undefined when the window must be read with its oldest page after all: it holds more events than a
+   * window may take (it is then shortened), or the API counts fewer events than we know there (events
+   * vanished, or the cut is not what it seemed: the edge is distrusted).
+   */
+  private async readSteadyWindow(
+    from: number,
+    until: number,
+    signal: AbortSignal,
+    count: (n: number) => void
+  ): Promise<CheckResult | undefined> {
+    const knowledge = new WindowKnowledge(from, until, this.ledger, this.edge.certainFrom(from));
+    const first = await this.client.getEventPage(
+      { filter: this.filter(from, until), perPage: this.options.pageSize, page: 1, sort: NEWEST_FIRST },
+      signal
+    );
+    knowledge.add(first.events);
+    knowledge.total(first.paging.totalCount);
+    knowledge.refusedOn(1, first.skipped);
+    if (knowledge.unseen > this.options.maxWindowEvents) {
+      this.ingest(first, count);
+      return undefined;
+    }
+    let result: CheckResult;
+    try {
+      result = await this.readNewestFirst(knowledge, signal, count, { page: first });
+    } catch (err) {
+      if (err instanceof PagingLimitError) {
+        return undefined;
+      }
+      throw err;
+    }
+    if (result === 'fewer_than_known') {
+      this.edge.distrust();
+      this.logger.warn(
+        "a window's count fell below the events known in it: events vanished, or the API cuts a window's first second other than it seemed; windows read their oldest page again",
+        { from: new Date(from).toISOString(), until: new Date(until).toISOString(), unseen: knowledge.unseen }
+      );
+      return undefined;
+    }
+    return result;
   }
 
   /**
@@ -307,8 +374,9 @@ export class Poller {
   private async readNewestFirst(
     knowledge: WindowKnowledge,
     signal: AbortSignal,
-    count: (n: number) => void
-  ): Promise<void> {
+    count: (n: number) => void,
+    given: { page?: EventPage } = {}
+  ): Promise<CheckResult> {
     const queryOf = (k: WindowKnowledge): EventQuery => ({
       filter: this.filter(k.from, k.until),
       perPage: this.options.pageSize,
@@ -328,6 +396,7 @@ export class Poller {
       }
       knowledges[0].total(page.paging.totalCount);
       knowledges[0].refusedOn(page.requestedPage, page.skipped);
+      this.edge.learn(knowledges[0].from, page.events);
       this.ingest(page, count);
       perPage = Math.max(1, page.paging.perPage);
       budget -= page.events.length + page.skipped;
@@ -385,23 +454,26 @@ export class Poller {
       }
     };
     const agreed = (k: WindowKnowledge) => !k.shrank && k.unseen <= 0;
-    const done = (result: CheckResult) => this.hooks.onCheck?.(result);
+    const done = (result: CheckResult): CheckResult => result;
     /**
      * Events vanished while the window was read (retention, at its oldest end): counts prove nothing now,
      * so it is read to its end. Newest first, the vanished events were behind every page read, so none
      * shifted past the reading.
      */
-    const vanished = async (): Promise<void> => {
+    const vanished = async (): Promise<CheckResult> => {
       if (last && last.number < last.totalPages) {
         await read(knowledge, [], { startPage: last.number + 1, concurrency: 1 }, () => false);
       }
-      done('fewer_than_known');
+      return 'fewer_than_known';
     };
 
-    let first: EventPage | undefined;
-    if (!knowledge.hasTotal) {
-      // A shortened window: its own first page tells its count.
+    // A steady window's newest page (the caller read it), or a shortened window's own first page: its count.
+    let first = given.page;
+    given.page = undefined;
+    if (!first && !knowledge.hasTotal) {
       first = await this.client.getEventPage({ ...queryOf(knowledge), page: 1 }, signal);
+    }
+    if (first) {
       take(first, [knowledge]);
       last = { number: 1, totalPages: first.paging.totalPages };
     }
@@ -414,6 +486,7 @@ export class Poller {
       await read(knowledge, [], { first, maxPages: pages, concurrency: this.options.pageConcurrency }, () =>
         agreed(knowledge)
       );
+      first = undefined;
       if (agreed(knowledge)) {
         return done(knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known');
       }
@@ -452,7 +525,7 @@ export class Poller {
       if (end >= knowledge.until) {
         continue;
       }
-      const part = new WindowKnowledge(knowledge.from, end, this.ledger);
+      const part = new WindowKnowledge(knowledge.from, end, this.ledger, knowledge.certainFrom);
       // Events an answer with the same `from` returned before `end` are in the part (the same first second).
       part.add(knowledge.returnedBefore(end));
       await read(part, [knowledge], { startPage: 1, concurrency: 1 }, () => agreed(part) || part.changed);
@@ -497,7 +570,7 @@ export class Poller {
         unseen: knowledge.unseen,
       }
     );
-    done('unresolved');
+    return 'unresolved';
   }
 
   /** Polls now and then every interval, until stop(). */

@@ -67,10 +67,15 @@ export class WindowKnowledge {
   private readonly refused = new Map<number, number>();
   private newestTotal?: number;
 
+  /**
+   * `certainFrom`: where the events certainly in the window begin; `from + 1 s` unless the API's cut of the
+   * first second is known (FromEdge).
+   */
   constructor(
     readonly from: number,
     readonly until: number,
-    private readonly ids: PolledIds
+    private readonly ids: PolledIds,
+    readonly certainFrom: number = from + 1000
   ) {
     let base = 0;
     for (const [, time] of ids.polledIds()) {
@@ -83,7 +88,7 @@ export class WindowKnowledge {
 
   /** A time inside the window whatever the API does at its edges. */
   inside(time: number): boolean {
-    return time >= this.from + 1000 && time < this.until;
+    return time >= this.certainFrom && time < this.until;
   }
 
   /**
@@ -172,4 +177,87 @@ export function shortenedUntil(watermark: number, until: number, pastWatermark: 
   }
   const end = Math.floor((watermark + ((until - watermark) * maxEvents) / pastWatermark) / 1000) * 1000;
   return Math.min(until, Math.max(shortest, end));
+}
+
+/**
+ * How the API cuts a window's first second. emnify-api.md gives `from` only as `YYYY-MM-DDTHH:mm:ssZ` and
+ * does not say whether it is inclusive, or compared at millisecond or second precision. Whatever it does,
+ * we assume it does it the same way for every window: an event `o` milliseconds into `from`'s second is
+ * in the window exactly when `o >= c`, for one cut `c` from 0 to 1000. An answer that returned such an
+ * event proves `c <= o`; so after one did, events at or after the smallest such offset are certainly in
+ * every window, and a window's first second needs no oldest-first page to be known (as long as no polled
+ * id lies before that offset, where the API may or may not count it).
+ *
+ * The assumption is checked wherever an answer shows a first second whole (the oldest-first page of a
+ * window, which the poller still reads when a window is not steady): a polled id at or after the offset
+ * that the page does not hold, or a check that knows more events than the API counts, contradicts it, and
+ * the edge is distrusted for good (every window reads its oldest page again).
+ */
+export class FromEdge {
+  /** The smallest offset into `from`'s second of an event an answer returned. */
+  private offset?: number;
+  private distrusted = false;
+
+  /** Events an answer of a window starting at `from` returned. */
+  learn(from: number, events: readonly EventKey[]): void {
+    for (const e of events) {
+      const o = e.time - from;
+      if (o >= 0 && o < 1000 && (this.offset === undefined || o < this.offset)) {
+        this.offset = o;
+      }
+    }
+  }
+
+  /** Whether windows can rely on it. */
+  get trusted(): boolean {
+    return this.offset !== undefined && !this.distrusted;
+  }
+
+  /** Where the events certainly in a window `[from, ...]` begin. */
+  certainFrom(from: number): number {
+    return this.trusted ? from + (this.offset ?? 1000) : from + 1000;
+  }
+
+  /**
+   * Whether a window from `from` is known without its oldest page: the cut is trusted, and no polled id lies
+   * in the first second before the certain part (the API may count it or not).
+   */
+  skipsOldestPage(from: number, ids: PolledIds): boolean {
+    if (!this.trusted) {
+      return false;
+    }
+    const certain = this.certainFrom(from);
+    for (const [, time] of ids.polledIds()) {
+      if (time >= from && time < certain) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Checks the rule against the oldest-first first page of a window from `from` (`complete`: it holds the
+   * whole first second, as it ends after it or holds fewer events than a page); then learns from it.
+   * Returns whether it contradicted the rule (a polled id in the certain part of the first second that the
+   * page does not hold); the edge is then distrusted.
+   */
+  check(from: number, page: readonly EventKey[], complete: boolean, ids: PolledIds): boolean {
+    if (complete && this.trusted) {
+      const held = new Set(page.map((e) => e.id));
+      const certain = this.certainFrom(from);
+      for (const [id, time] of ids.polledIds()) {
+        if (time >= certain && time < from + 1000 && !held.has(id)) {
+          this.distrust();
+          return true;
+        }
+      }
+    }
+    this.learn(from, page);
+    return false;
+  }
+
+  /** Stops relying on the cut (a check found it contradicted). */
+  distrust(): void {
+    this.distrusted = true;
+  }
 }

@@ -8,6 +8,7 @@
 import { Transport, fetchTransport } from '@emnify-events/client';
 import { RunningSimulator } from '@emnify-events/simulator';
 import { Exporter } from '../src/exporter';
+import { createLogger, Logger } from '../src/logger';
 import { countsFromMetrics, exporterFor, push, scrape, truthAsCounts, withSimulator } from './helpers';
 import { parseSamples, singleValue } from './metricsText';
 
@@ -23,39 +24,106 @@ const checks = async (exporter: Exporter) =>
     ])
   );
 
-describe('a poll requests the pages of its new events and one more', () => {
-  it('at 10 events/s and pages of 100: 1 + ceil(new events / 100) requests per poll, counts equal the ground truth', async () => {
-    let now = Date.parse('2026-06-01T12:00:00Z');
-    const live = { seed: 41, historyEvents: 0, eventsPerSecond: 10, lateFraction: 0, now: () => now };
-    await withSimulator(live, async (sim, dir) => {
-      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100']);
-      const start = now;
-      const read = (until: number) => sim.truth({ until: until + 999 }).total;
-      for (let poll = 1; poll <= 16; poll++) {
-        now = start + poll * 30 * SECOND;
-        const before = eventRequests(sim);
-        await exporter.poller.pollOnce();
-        // Poll n reads up to now - 10 s (the settle); `until` covers its whole second.
-        const until = now - 10 * SECOND;
-        expect(exporter.ledger.watermark).toBe(until);
-        const fresh = read(until) - read(until - 30 * SECOND);
-        // The window's oldest page, then the newest-first pages of the new events. Once the window holds
-        // more than a page (5 m 30 s of 10 events/s), nothing else: the overlap is not read again.
-        if (poll >= 3) {
-          expect({ poll, requests: eventRequests(sim) - before }).toEqual({
-            poll,
-            requests: 1 + Math.ceil(fresh / 100),
-          });
-        }
+/** Requests of polls `first` to `last` at 10 events/s, pages of 100, with the API `shape`; counts checked. */
+async function steadyPolls(
+  seed: number,
+  shape: ApiShape,
+  polls: number,
+  expectRequests: (poll: number, requests: number, fresh: number) => void,
+  logger?: Logger
+): Promise<Record<string, number>> {
+  let now = Date.parse('2026-06-01T12:00:00Z') + seed * 3_600_000;
+  const live = { seed, historyEvents: 0, eventsPerSecond: 10, lateFraction: 0, now: () => now };
+  let result: Record<string, number> = {};
+  await withSimulator(live, async (sim, dir) => {
+    const exporter = exporterFor(
+      sim,
+      dir,
+      () => now,
+      ['--backfill', '0s', '--poll.page-size', '100'],
+      { transport: reshapedApi(sim.url, shape) },
+      { logger }
+    );
+    const start = now;
+    const read = (until: number) => sim.truth({ until: until + 999 }).total;
+    for (let poll = 1; poll <= polls; poll++) {
+      now = start + poll * 30 * SECOND;
+      shape.onPoll?.(poll);
+      const before = eventRequests(sim);
+      await exporter.poller.pollOnce();
+      // Poll n reads up to now - 10 s (the settle); `until` covers its whole second.
+      const until = now - 10 * SECOND;
+      expect(exporter.ledger.watermark).toBe(until);
+      expectRequests(poll, eventRequests(sim) - before, read(until) - read(until - 30 * SECOND));
+    }
+    const truth = sim.truth({ until: now - 10 * SECOND + 999 });
+    expect(truth.total).toBeGreaterThan(polls * 250);
+    expect(countsFromMetrics(await scrape(exporter.app))).toEqual(truthAsCounts(truth));
+    result = await checks(exporter);
+    await exporter.stop();
+  });
+  return result;
+}
+
+describe('a poll requests the pages of its new events', () => {
+  // Poll 12 is the first whose window starts after the first event (5 minutes 40 s before its end): its
+  // oldest page shows how the API cuts a window's first second, and the next polls need none.
+  it('whole-second timestamps (the common form, emnify-api.md 3.4): ceil(new events / 100) requests per poll once a first second was seen, counts equal the ground truth', async () => {
+    const checked = await steadyPolls(41, { wholeSeconds: true }, 24, (poll, requests, fresh) => {
+      if (poll >= 13) {
+        expect({ poll, requests }).toEqual({ poll, requests: Math.ceil(fresh / 100) });
+      } else if (poll >= 3) {
+        // The window's oldest page, then the newest-first pages of the new events; the overlap is not read again.
+        expect({ poll, requests }).toEqual({ poll, requests: 1 + Math.ceil(fresh / 100) });
       }
-      const metrics = await scrape(exporter.app);
-      const truth = sim.truth({ until: now - 10 * SECOND + 999 });
-      expect(truth.total).toBeGreaterThan(4000);
-      expect(countsFromMetrics(metrics)).toEqual(truthAsCounts(truth));
-      // The overlap (5 minutes, about 3,000 events) was never read again: the checks agreed at once.
-      expect(await checks(exporter)).toMatchObject({ read_more: 0, unresolved: 0, fewer_than_known: 0 });
-      await exporter.stop();
     });
+    expect(checked).toMatchObject({ read_more: 0, came_while_read: 0, unresolved: 0, fewer_than_known: 0 });
+  });
+
+  it('millisecond timestamps: at most one request more, when a polled event lies before the smallest offset into a second the API has shown', async () => {
+    let extra = 0;
+    await steadyPolls(42, {}, 24, (poll, requests, fresh) => {
+      if (poll >= 3) {
+        expect(requests - Math.ceil(fresh / 100)).toBeGreaterThanOrEqual(0);
+        expect(requests - Math.ceil(fresh / 100)).toBeLessThanOrEqual(1);
+      }
+      if (poll >= 13) {
+        extra += requests - Math.ceil(fresh / 100);
+      }
+    });
+    // 12 polls: most skip the oldest page.
+    expect(extra).toBeLessThanOrEqual(5);
+  });
+
+  it('an API that leaves out the first second of `from`: the oldest page every poll, 1 + ceil(new events / 100) requests, counts equal the ground truth', async () => {
+    await steadyPolls(43, { wholeSeconds: true, excludeFirstSecond: () => true }, 16, (poll, requests, fresh) => {
+      if (poll >= 3) {
+        expect({ poll, requests }).toEqual({ poll, requests: 1 + Math.ceil(fresh / 100) });
+      }
+    });
+  });
+
+  it('an API whose cut of the first second changes: the check notices, says so once, and reads the oldest page again; counts equal the ground truth', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const shape: ApiShape = { wholeSeconds: true };
+    shape.onPoll = (poll) => (shape.excludeFirstSecond = () => poll >= 16);
+    await steadyPolls(
+      44,
+      shape,
+      22,
+      (poll, requests, fresh) => {
+        if (poll >= 13 && poll < 16) {
+          expect({ poll, requests }).toEqual({ poll, requests: Math.ceil(fresh / 100) });
+        }
+        if (poll > 16) {
+          expect({ poll, requests }).toEqual({ poll, requests: 1 + Math.ceil(fresh / 100) });
+        }
+      },
+      createLogger('info', [], (l) => lines.push(JSON.parse(l) as Record<string, unknown>))
+    );
+    expect(
+      lines.filter((l) => String(l.msg).includes("cuts a window's first second other than it seemed"))
+    ).toHaveLength(1);
   });
 });
 
@@ -83,12 +151,15 @@ describe('the count check', () => {
     });
   });
 
-  it('reads on from where the new events end, page by page, until the late events are found: 1 + ceil(position of the oldest late event / 100) requests', async () => {
+  it('reads on from where the new events end, page by page, until the late events are found: ceil(position of the oldest late event / 100) requests', async () => {
     let now = Date.parse('2026-06-02T10:00:00Z');
     const live = { seed: 48, historyEvents: 0, eventsPerSecond: 20, lateFraction: 0, now: () => now };
     await withSimulator(live, async (sim, dir) => {
-      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100']);
-      for (let poll = 1; poll <= 12; poll++) {
+      const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100'], {
+        transport: reshapedApi(sim.url, { wholeSeconds: true }),
+      });
+      // From poll 13 on, no window needs its oldest page (whole-second timestamps; see above).
+      for (let poll = 1; poll <= 13; poll++) {
         now += 30 * SECOND;
         await exporter.poller.pollOnce();
       }
@@ -103,7 +174,7 @@ describe('the count check', () => {
         await exporter.poller.pollOnce();
         expect({ lateByMs, requests: eventRequests(sim) - before }).toEqual({
           lateByMs,
-          requests: 1 + Math.ceil(position / 100),
+          requests: Math.ceil(position / 100),
         });
         expect(late.every((e) => exporter.ledger.isPolled(e.id))).toBe(true);
       }
@@ -308,6 +379,43 @@ describe('the count check', () => {
     });
   });
 });
+
+/** How `reshapedApi` changes the simulator's API. */
+interface ApiShape {
+  /** Timestamps cut to the whole second (`.000Z`, as most of emnify's). */
+  wholeSeconds?: boolean;
+  /** Whether the API leaves out the first second of `from` (a `from` compared exclusively at second precision). */
+  excludeFirstSecond?: () => boolean;
+  /** Called before each poll with its number. */
+  onPoll?(poll: number): void;
+}
+
+/** The simulator's API reshaped as `shape` says (the event list only). */
+function reshapedApi(baseUrl: string, shape: ApiShape): Transport {
+  const http = fetchTransport({ baseUrl, timeoutMs: 5000 });
+  return async (request) => {
+    if (request.kind !== 'api' || request.path !== '/api/v1/event') {
+      return http(request);
+    }
+    let query = request.query;
+    if (shape.excludeFirstSecond?.() && query?.q) {
+      const q = query.q.replace(
+        /from:([^,]+)/,
+        (_, from: string) => `from:${new Date(Date.parse(from) + 1000).toISOString().replace('.000Z', 'Z')}`
+      );
+      query = { ...query, q };
+    }
+    const res = await http({ ...request, query });
+    if (!shape.wholeSeconds || res.status !== 200) {
+      return res;
+    }
+    const items = JSON.parse(res.body) as Array<{ timestamp: string }>;
+    for (const e of items) {
+      e.timestamp = new Date(Math.floor(Date.parse(e.timestamp) / 1000) * 1000).toISOString();
+    }
+    return { ...res, body: JSON.stringify(items) };
+  };
+}
 
 /**
  * The simulator's API, where `arrivals.on` makes one event `arrivals.lateByMs` late visible before every
