@@ -614,13 +614,14 @@ if (want('catchup')) {
 }
 
 /**
- * One simulated hour of 30 s polls on a fake clock: requests against the floor (pages of the events each
+ * One simulated hour of polls (30 s unless the case says) on a fake clock: requests against the floor (pages of the events each
  * poll counted first), and freshness: from the second an event became visible in the API (an observer
  * reads the newly visible ids every simulated second) to the moment its counter moved (the poll's fake
  * start plus the real time the poll had taken until the page that counted it), or, with `push`, to the
  * answer of the push that delivered it at that second.
  */
-async function steadyRun(build, { rate, late, push }) {
+async function steadyRun(build, { rate, late, push, interval, settle }) {
+  const polls = 3600 / interval;
   const { loadConfig, createExporter, silentLogger: logger } = exporterOf(build.dir);
   let now = Date.UTC(2026, 0, 1);
   const sim = await startSimulator({
@@ -635,7 +636,18 @@ async function steadyRun(build, { rate, late, push }) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-steady-'));
   const exporter = createExporter(
     loadConfig(
-      ['--emnify.url', sim.url, '--state.file', join(dir, 's.json'), '--poll.interval', '30s', '--backfill', '0s'],
+      [
+        '--emnify.url',
+        sim.url,
+        '--state.file',
+        join(dir, 's.json'),
+        '--poll.interval',
+        `${interval}s`,
+        '--poll.settle',
+        `${settle}s`,
+        '--backfill',
+        '0s',
+      ],
       {
         EMNIFY_APPLICATION_TOKEN: sim.applicationToken,
         ...(push ? { EXPORTER_DATASTREAMER_TOKEN: 'bench' } : {}),
@@ -685,8 +697,8 @@ async function steadyRun(build, { rate, late, push }) {
   let floor = 0;
   let holding = 0;
   let wall = 0;
-  for (let poll = 0; poll < 120; poll++) {
-    for (let s = 0; s < 30; s++) {
+  for (let poll = 0; poll < polls; poll++) {
+    for (let s = 0; s < interval; s++) {
       now += 1000;
       const page = await observer.getEventPage({ sort: '-id', perPage: 300, page: 1 });
       const fresh = page.events.filter((e) => e.id > newestSeen);
@@ -732,33 +744,39 @@ async function steadyRun(build, { rate, late, push }) {
   await exporter.stop();
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
-  return { requests, floor, holding, delays, cpu: (used.user + used.system) / 1e6, wall, events: counted.size };
+  return { polls, requests, floor, holding, delays, cpu: (used.user + used.system) / 1e6, wall, events: counted.size };
 }
 
 if (want('steady')) {
   section('steady');
-  // BENCH_STEADY: rate:late share[:push], comma-separated.
+  // BENCH_STEADY: rate:late share[:push[:interval s[:settle s]]], comma-separated (`-` for no push).
   const cases = (process.env.BENCH_STEADY ?? '5:0,50:0,100:0,5:0.1,50:0.1,100:0.1,50:0.1:push')
     .split(',')
     .map((c) => c.split(':'))
-    .map(([rate, late, push]) => ({ rate: Number(rate), late: Number(late), push: push === 'push' }));
+    .map(([rate, late, push, interval, settle]) => ({
+      rate: Number(rate),
+      late: Number(late),
+      push: push === 'push',
+      interval: Number(interval ?? 30),
+      settle: Number(settle ?? 10),
+    }));
   for (const c of cases) {
     for (const build of builds) {
       const r = await steadyRun(build, c);
-      const what = `${c.rate} events/s, ${c.late ? '10 % late ≤ 20 s' : 'none late'}${c.push ? ', push' : ''}, ${build.name}`;
+      const what = `${c.rate} events/s, ${c.late ? '10 % late ≤ 20 s' : 'none late'}${c.push ? ', push' : ''}${c.interval !== 30 ? `, ${c.interval} s polls` : ''}${c.settle !== 10 ? `, settle ${c.settle} s` : ''}, ${build.name}`;
       row(
         '3 steady state',
         what,
         'event requests / hour; per poll; floor per poll (pages of events new to the polls); pages holding them (newest first, to the oldest)',
-        `${fmt(r.requests)}; ${fmt(r.requests / 120, 2)}; ${fmt(r.floor / 120, 2)}; ${fmt(r.holding / 120, 2)}`,
+        `${fmt(r.requests)}; ${fmt(r.requests / r.polls, 2)}; ${fmt(r.floor / r.polls, 2)}; ${fmt(r.holding / r.polls, 2)}`,
         `floor ${fmt(r.floor)} / hour`,
-        `req - floor per poll ${fmt((r.requests - r.floor) / 120, 2)} (target ≤ 1)`
+        `req - floor per poll ${fmt((r.requests - r.floor) / r.polls, 2)} (target ≤ 1)`
       );
       row(
         '3 freshness',
         what,
         'API visibility → counter, p50 / p95 / max (s); CPU s / hour; poll wall ms (mean)',
-        `${fmt(percentile(r.delays, 50) / 1000, 1)} / ${fmt(percentile(r.delays, 95) / 1000, 1)} / ${fmt(r.delays[r.delays.length - 1] / 1000, 1)}; ${fmt(r.cpu, 1)} s; ${fmt(r.wall / 120, 0)} ms`,
+        `${fmt(percentile(r.delays, 50) / 1000, 1)} / ${fmt(percentile(r.delays, 95) / 1000, 1)} / ${fmt(r.delays[r.delays.length - 1] / 1000, 1)}; ${fmt(r.cpu, 1)} s; ${fmt(r.wall / r.polls, 0)} ms`,
         `${fmt(r.delays.length)} events timed of ${fmt(r.events)}`,
         ''
       );
