@@ -21,11 +21,13 @@ import {
   EventPage,
   EventQuery,
   PagingLimitError,
+  ReadPosition,
   clampTimerMs,
+  readPositionOf,
 } from '@emnify-events/client';
 import { Ledger, floorSecond } from './ledger';
 import { Logger } from './logger';
-import { CheckResult, NEWEST_FIRST, OLDEST_FIRST, WindowKnowledge, shortenedUntil } from './windowCheck';
+import { CheckResult, EventKey, NEWEST_FIRST, OLDEST_FIRST, WindowKnowledge, shortenedUntil } from './windowCheck';
 
 export interface PollerOptions {
   pollIntervalMs: number;
@@ -228,16 +230,21 @@ export class Poller {
     signal: AbortSignal,
     count: (n: number) => void
   ): Promise<number> {
-    const oldest = await this.client.getEventPage(
+    let page: EventPage | undefined = await this.client.getEventPage(
       { filter: this.filter(from, longest), perPage: this.options.pageSize, page: 1, sort: OLDEST_FIRST },
       signal
     );
-    if (oldest.paging.totalCount <= oldest.events.length + oldest.skipped) {
+    const { totalCount } = page.paging;
+    const refused = page.skipped;
+    if (totalCount <= page.events.length + refused) {
       // One answer held the whole window.
-      this.ingest(oldest, count);
+      this.ingest(page, count);
       this.hooks.onCheck?.('agreed');
       return longest;
     }
+    // The window's reading needs only the ids and times of its oldest page: the page itself (its events and
+    // raw items, megabytes) goes once the ledger has it.
+    const oldest = { events: page.events.map(({ id, time }): EventKey => ({ id, time })) };
     // Events past the watermark, at most: the count minus the ids known below it.
     const watermark = this.ledger.watermark;
     let knownBelow = 0;
@@ -246,19 +253,18 @@ export class Poller {
         knownBelow++;
       }
     }
-    let until = shortenedUntil(watermark, longest, oldest.paging.totalCount - knownBelow, this.options.maxWindowEvents);
-    let ingested = false;
+    let until = shortenedUntil(watermark, longest, totalCount - knownBelow, this.options.maxWindowEvents);
     for (let attempt = 0; ; attempt++) {
       const knowledge = new WindowKnowledge(from, until, this.ledger);
       // The oldest page belongs to this window up to `until` (same `from`, so the same first second).
       knowledge.add(oldest.events.filter((e) => e.time < until));
       if (until === longest) {
-        knowledge.total(oldest.paging.totalCount);
-        knowledge.refusedOn(0, oldest.skipped);
+        knowledge.total(totalCount);
+        knowledge.refusedOn(0, refused);
       }
-      if (!ingested) {
-        this.ingest(oldest, count);
-        ingested = true;
+      if (page !== undefined) {
+        this.ingest(page, count);
+        page = undefined;
       }
       try {
         await this.readNewestFirst(knowledge, oldest, signal, count);
@@ -304,7 +310,7 @@ export class Poller {
    */
   private async readNewestFirst(
     knowledge: WindowKnowledge,
-    oldest: EventPage,
+    oldest: { events: readonly EventKey[] },
     signal: AbortSignal,
     count: (n: number) => void
   ): Promise<void> {
@@ -336,13 +342,15 @@ export class Poller {
       }
     };
     /**
-     * Reads the newest-first pages of `k`'s window from `startPage` (or `first` on), the events going to
-     * `k` and `also`, stopping when `enough` says so after a page or at `maxPages` pages.
+     * Reads the newest-first pages of `k`'s window from `startPage` (or after `first`, where the reading of
+     * its first page stopped), the events going to `k` and `also`, stopping when `enough` says so after a
+     * page or at `maxPages` pages. Each page is taken in a call of its own, so none stays alive while the
+     * next is awaited (a `for await` would keep the last one).
      */
     const read = async (
       k: WindowKnowledge,
       also: WindowKnowledge[],
-      options: { startPage?: number; first?: EventPage; maxPages?: number; concurrency: number },
+      options: { startPage?: number; first?: ReadPosition; maxPages?: number; concurrency: number },
       enough: () => boolean
     ): Promise<void> => {
       const boundPages = Math.ceil(Math.max(budget, 0) / perPage) + 1;
@@ -357,40 +365,53 @@ export class Poller {
         });
       }
       const planned = options.maxPages !== undefined && options.maxPages < boundPages;
+      const pages = this.client.iterateEventPages(queryOf(k), {
+        startPage: options.startPage,
+        after: options.first,
+        maxPages: planned ? options.maxPages : boundPages,
+        maxEvents: budget,
+        concurrency: options.concurrency,
+        signal,
+      });
+      /** Takes the next page; whether the reading goes on. */
+      const next = async (): Promise<boolean> => {
+        const step = await pages.next();
+        if (step.done) {
+          return false;
+        }
+        const page = step.value;
+        take(page, [k, ...also]);
+        if (k === knowledge) {
+          last = { number: page.requestedPage, totalPages: page.paging.totalPages };
+        }
+        return !enough();
+      };
       try {
-        for await (const page of this.client.iterateEventPages(queryOf(k), {
-          startPage: options.startPage,
-          firstPage: options.first,
-          maxPages: planned ? options.maxPages : boundPages,
-          maxEvents: budget,
-          concurrency: options.concurrency,
-          signal,
-        })) {
-          if (page !== options.first) {
-            take(page, [k, ...also]);
-          }
-          if (k === knowledge) {
-            last = { number: page.requestedPage, totalPages: page.paging.totalPages };
-          }
-          if (enough()) {
-            return;
-          }
+        while (await next()) {
+          // each page taken by next()
         }
       } catch (err) {
         if (!(planned && err instanceof PagingLimitError && err.limit === 'maxPages')) {
           throw err;
         }
         // The pages asked for were read; the window has more.
+      } finally {
+        // Ends the reading (its pages in flight are abandoned), as leaving a `for await` would.
+        await pages.return(undefined);
       }
     };
     const agreed = (k: WindowKnowledge) => !k.shrank && k.unseen <= 0;
     const done = (result: CheckResult) => this.hooks.onCheck?.(result);
 
-    let first: EventPage | undefined;
+    /** Where the reading of the window's first page stopped (the page itself is not kept). */
+    let first: ReadPosition | undefined;
     if (!knowledge.hasTotal) {
       // A shortened window: its own first page tells its count.
-      first = await this.client.getEventPage({ ...queryOf(knowledge), page: 1 }, signal);
-      take(first, [knowledge]);
+      first = await (async () => {
+        const page = await this.client.getEventPage({ ...queryOf(knowledge), page: 1 }, signal);
+        take(page, [knowledge]);
+        return readPositionOf(page);
+      })();
       last = { number: 1, totalPages: first.paging.totalPages };
     }
     if (agreed(knowledge)) {

@@ -21,6 +21,9 @@ import { EmnifyEvent } from '@emnify-events/client';
 export const NEWEST_FIRST = '-timestamp,-id';
 export const OLDEST_FIRST = 'timestamp,id';
 
+/** What the check needs of an event: its id and time (a page's events, or only these of them). */
+export type EventKey = Pick<EmnifyEvent, 'id' | 'time'>;
+
 /** The ids a poll returned earlier, with their event times (the ledger). */
 export interface PolledIds {
   isPolled(id: number): boolean;
@@ -75,7 +78,7 @@ export class WindowKnowledge {
    * Events an answer of this window returned (or any events certainly in it). Call before the ledger
    * ingests them: whether a poll had returned an id decides whether `base` counts it already.
    */
-  add(events: readonly EmnifyEvent[]): void {
+  add(events: readonly EventKey[]): void {
     for (const e of events) {
       if (this.returned.has(e.id)) {
         continue;
