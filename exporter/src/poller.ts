@@ -23,11 +23,21 @@ import {
   EventPage,
   EventQuery,
   PagingLimitError,
+  ReadPosition,
   clampTimerMs,
+  readPositionOf,
 } from '@emnify-events/client';
 import { Ledger, floorSecond } from './ledger';
 import { Logger } from './logger';
-import { CheckResult, FromEdge, NEWEST_FIRST, OLDEST_FIRST, WindowKnowledge, shortenedUntil } from './windowCheck';
+import {
+  CheckResult,
+  EventKey,
+  FromEdge,
+  NEWEST_FIRST,
+  OLDEST_FIRST,
+  WindowKnowledge,
+  shortenedUntil,
+} from './windowCheck';
 
 export interface PollerOptions {
   pollIntervalMs: number;
@@ -242,24 +252,29 @@ export class Poller {
         return longest;
       }
     }
-    const oldest = await this.client.getEventPage(
+    let page: EventPage | undefined = await this.client.getEventPage(
       { filter: this.filter(from, longest), perPage: this.options.pageSize, page: 1, sort: OLDEST_FIRST },
       signal
     );
     const firstSecondWhole =
-      oldest.events.length + oldest.skipped < oldest.paging.perPage || oldest.events.some((e) => e.time >= from + 1000);
-    if (this.edge.check(from, oldest.events, firstSecondWhole, this.ledger)) {
+      page.events.length + page.skipped < page.paging.perPage || page.events.some((e) => e.time >= from + 1000);
+    if (this.edge.check(from, page.events, firstSecondWhole, this.ledger)) {
       this.logger.warn(
         "the API left out of a window's first second an event it had shown at a later offset into its second: windows read their oldest page again",
         { from: new Date(from).toISOString() }
       );
     }
-    if (oldest.paging.totalCount <= oldest.events.length + oldest.skipped) {
+    const { totalCount } = page.paging;
+    const refused = page.skipped;
+    if (totalCount <= page.events.length + refused) {
       // One answer held the whole window.
-      this.ingest(oldest, count);
+      this.ingest(page, count);
       this.hooks.onCheck?.('agreed');
       return longest;
     }
+    // The window's reading needs only the ids and times of its oldest page: the page itself (its events and
+    // raw items, megabytes) goes once the ledger has it.
+    const oldest = { events: page.events.map(({ id, time }): EventKey => ({ id, time })) };
     // Events past the watermark, at most: the count minus the ids known below it.
     const watermark = this.ledger.watermark;
     let knownBelow = 0;
@@ -268,19 +283,18 @@ export class Poller {
         knownBelow++;
       }
     }
-    let until = shortenedUntil(watermark, longest, oldest.paging.totalCount - knownBelow, this.options.maxWindowEvents);
-    let ingested = false;
+    let until = shortenedUntil(watermark, longest, totalCount - knownBelow, this.options.maxWindowEvents);
     for (let attempt = 0; ; attempt++) {
       const knowledge = new WindowKnowledge(from, until, this.ledger, this.edge.certainFrom(from));
       // The oldest page belongs to this window up to `until` (same `from`, so the same first second).
       knowledge.add(oldest.events.filter((e) => e.time < until));
       if (until === longest) {
-        knowledge.total(oldest.paging.totalCount);
-        knowledge.refusedOn(0, oldest.skipped);
+        knowledge.total(totalCount);
+        knowledge.refusedOn(0, refused);
       }
-      if (!ingested) {
-        this.ingest(oldest, count);
-        ingested = true;
+      if (page !== undefined) {
+        this.ingest(page, count);
+        page = undefined;
       }
       try {
         this.hooks.onCheck?.(await this.readNewestFirst(knowledge, signal, count));
@@ -319,20 +333,23 @@ export class Poller {
     count: (n: number) => void
   ): Promise<CheckResult | undefined> {
     const knowledge = new WindowKnowledge(from, until, this.ledger, this.edge.certainFrom(from));
-    const first = await this.client.getEventPage(
-      { filter: this.filter(from, until), perPage: this.options.pageSize, page: 1, sort: NEWEST_FIRST },
-      signal
-    );
-    knowledge.add(first.events);
-    knowledge.total(first.paging.totalCount);
-    knowledge.refusedOn(1, first.skipped);
+    // Handed on in a holder that the reading empties, so that the page is not kept while it reads on.
+    const first: { page?: EventPage } = {
+      page: await this.client.getEventPage(
+        { filter: this.filter(from, until), perPage: this.options.pageSize, page: 1, sort: NEWEST_FIRST },
+        signal
+      ),
+    };
+    knowledge.add(first.page!.events);
+    knowledge.total(first.page!.paging.totalCount);
+    knowledge.refusedOn(1, first.page!.skipped);
     if (knowledge.unseen > this.options.maxWindowEvents) {
-      this.ingest(first, count);
+      this.ingest(first.page!, count);
       return undefined;
     }
     let result: CheckResult;
     try {
-      result = await this.readNewestFirst(knowledge, signal, count, { page: first });
+      result = await this.readNewestFirst(knowledge, signal, count, first);
     } catch (err) {
       if (err instanceof PagingLimitError) {
         return undefined;
@@ -406,13 +423,15 @@ export class Poller {
       }
     };
     /**
-     * Reads the newest-first pages of `k`'s window from `startPage` (or `first` on), the events going to
-     * `k` and `also`, stopping when `enough` says so after a page or at `maxPages` pages.
+     * Reads the newest-first pages of `k`'s window from `startPage` (or after `first`, where the reading of
+     * its first page stopped), the events going to `k` and `also`, stopping when `enough` says so after a
+     * page or at `maxPages` pages. Each page is taken in a call of its own, so none stays alive while the
+     * next is awaited (a `for await` would keep the last one).
      */
     const read = async (
       k: WindowKnowledge,
       also: WindowKnowledge[],
-      options: { startPage?: number; first?: EventPage; maxPages?: number; concurrency: number },
+      options: { startPage?: number; first?: ReadPosition; maxPages?: number; concurrency: number },
       enough: () => boolean
     ): Promise<void> => {
       const boundPages = Math.ceil(Math.max(budget, 0) / perPage) + 1;
@@ -427,30 +446,39 @@ export class Poller {
         });
       }
       const planned = options.maxPages !== undefined && options.maxPages < boundPages;
+      const pages = this.client.iterateEventPages(queryOf(k), {
+        startPage: options.startPage,
+        after: options.first,
+        maxPages: planned ? options.maxPages : boundPages,
+        maxEvents: budget,
+        concurrency: options.concurrency,
+        signal,
+      });
+      /** Takes the next page; whether the reading goes on. */
+      const next = async (): Promise<boolean> => {
+        const step = await pages.next();
+        if (step.done) {
+          return false;
+        }
+        const page = step.value;
+        take(page, [k, ...also]);
+        if (k === knowledge) {
+          last = { number: page.requestedPage, totalPages: page.paging.totalPages };
+        }
+        return !enough();
+      };
       try {
-        for await (const page of this.client.iterateEventPages(queryOf(k), {
-          startPage: options.startPage,
-          firstPage: options.first,
-          maxPages: planned ? options.maxPages : boundPages,
-          maxEvents: budget,
-          concurrency: options.concurrency,
-          signal,
-        })) {
-          if (page !== options.first) {
-            take(page, [k, ...also]);
-          }
-          if (k === knowledge) {
-            last = { number: page.requestedPage, totalPages: page.paging.totalPages };
-          }
-          if (enough()) {
-            return;
-          }
+        while (await next()) {
+          // each page taken by next()
         }
       } catch (err) {
         if (!(planned && err instanceof PagingLimitError && err.limit === 'maxPages')) {
           throw err;
         }
         // The pages asked for were read; the window has more.
+      } finally {
+        // Ends the reading (its pages in flight are abandoned), as leaving a `for await` would.
+        await pages.return(undefined);
       }
     };
     const agreed = (k: WindowKnowledge) => !k.shrank && k.unseen <= 0;
@@ -467,14 +495,16 @@ export class Poller {
       return 'fewer_than_known';
     };
 
-    // A steady window's newest page (the caller read it), or a shortened window's own first page: its count.
-    let first = given.page;
-    given.page = undefined;
-    if (!first && !knowledge.hasTotal) {
-      first = await this.client.getEventPage({ ...queryOf(knowledge), page: 1 }, signal);
-    }
-    if (first) {
-      take(first, [knowledge]);
+    /** Where the reading of the window's first page stopped (the page itself is not kept). */
+    let first: ReadPosition | undefined;
+    if (given.page !== undefined || !knowledge.hasTotal) {
+      // A steady window's newest page (the caller read it), or a shortened window's own first page: its count.
+      first = await (async () => {
+        const page = given.page ?? (await this.client.getEventPage({ ...queryOf(knowledge), page: 1 }, signal));
+        given.page = undefined;
+        take(page, [knowledge]);
+        return readPositionOf(page);
+      })();
       last = { number: 1, totalPages: first.paging.totalPages };
     }
     if (agreed(knowledge)) {

@@ -80,11 +80,29 @@ export interface PagingOptions {
    */
   startPage?: number;
   /**
-   * The reading's first page, when the caller already read it (it is yielded, not fetched again); the
-   * reading continues after its `requestedPage`.
+   * Where an earlier reading of the same query stopped (`readPositionOf` the page the caller read last):
+   * this reading continues after that page, which it neither requests nor yields again. It counts as
+   * the reading's first page for `maxPages` and `maxEvents`, and its paging facts let the next pages be
+   * requested in parallel at once. A position, not the page: the reading never keeps the caller's page
+   * (its events and raw items) alive. Takes precedence over `startPage`.
    */
-  firstPage?: EventPage;
+  after?: ReadPosition;
   signal?: AbortSignal;
+}
+
+/** Where a reading stopped: the page it read last, as the API answered it (PagingOptions.after). */
+export interface ReadPosition {
+  /** That page's number (its `requestedPage`). */
+  page: number;
+  /** Its answer's paging facts: how many pages and events there are, in which page size. */
+  paging: PagingInfo;
+  /** Its items (events plus skipped items), which count toward `maxEvents`. */
+  items: number;
+}
+
+/** Where a reading that stopped after `page` continues (PagingOptions.after). */
+export function readPositionOf(page: EventPage): ReadPosition {
+  return { page: page.requestedPage, paging: page.paging, items: page.events.length + page.skipped };
 }
 
 export interface EventList {
@@ -416,26 +434,36 @@ export class EmnifyClient {
     const maxPages = pagingBound('maxPages', options.maxPages ?? DEFAULT_MAX_PAGES_PER_READ);
     const maxEvents = pagingBound('maxEvents', options.maxEvents ?? Number.POSITIVE_INFINITY);
     const concurrency = Math.max(1, options.concurrency ?? 4);
-    const start = options.firstPage?.requestedPage ?? options.startPage ?? 1;
+    const start = options.after?.page ?? options.startPage ?? 1;
     if (!Number.isSafeInteger(start) || start < 1) {
       throw new RangeError(`startPage must be a whole number from 1, not ${start}.`);
     }
-    const first = options.firstPage ?? (await this.getEventPage({ ...query, page: start }, options.signal));
-    report.newest = first.paging;
-    if (first.paging.currentPage < start) {
+    // No page is held past its yield (only its position and paging facts): a consumer that is done with a
+    // page lets it go, whatever the reading still has to do (a window's pages are megabytes each).
+    let first: EventPage | undefined;
+    let at = options.after;
+    if (at === undefined) {
+      first = await this.getEventPage({ ...query, page: start }, options.signal);
+      at = readPositionOf(first);
+    }
+    report.newest = at.paging;
+    if (at.paging.currentPage < start) {
       // Started past the end: the API answered its last page again, which an earlier reading had.
       return;
     }
-    yield first;
+    if (first !== undefined) {
+      yield first;
+      first = undefined;
+    }
     // Ask for the page size in effect (the server may have clamped what we asked for).
-    const perPage = query.perPage !== undefined ? first.paging.perPage : undefined;
-    const expectedPerPage = Math.max(1, first.paging.perPage);
-    let totalPages = first.paging.totalPages;
+    const perPage = query.perPage !== undefined ? at.paging.perPage : undefined;
+    const expectedPerPage = Math.max(1, at.paging.perPage);
+    let totalPages = at.paging.totalPages;
     let pagesRead = 1;
     /** The number of the last page this reading may request, and of the last one read. */
     const lastAllowed = start - 1 + maxPages;
     const lastRead = () => start - 1 + pagesRead;
-    let itemsRead = first.events.length + first.skipped;
+    let itemsRead = at.items;
     // At a bound with pages left: say so (report), and throw unless told to stop quietly.
     const atBound = (): boolean => {
       const limit: PagingLimit | undefined =
@@ -486,7 +514,7 @@ export class EmnifyClient {
       }
       launch();
       for (let page = start + 1; inflight.has(page); page++) {
-        const result = await inflight.get(page)!;
+        let result: EventPage | undefined = await inflight.get(page)!;
         inflight.delete(page);
         if (result.paging.totalCount !== report.newest.totalCount) {
           report.changed = true;
@@ -501,6 +529,7 @@ export class EmnifyClient {
         pagesRead++;
         itemsRead += result.events.length + result.skipped;
         yield result;
+        result = undefined;
         if (atBound()) {
           return;
         }
