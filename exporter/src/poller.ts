@@ -274,7 +274,7 @@ export class Poller {
     }
     // The window's reading needs only the ids and times of its oldest page: the page itself (its events and
     // raw items, megabytes) goes once the ledger has it.
-    const oldest = { events: page.events.map(({ id, time }): EventKey => ({ id, time })) };
+    const oldestKeys = page.events.map(({ id, time }): EventKey => ({ id, time }));
     // Events past the watermark, at most: the count minus the ids known below it.
     const watermark = this.ledger.watermark;
     let knownBelow = 0;
@@ -287,7 +287,7 @@ export class Poller {
     for (let attempt = 0; ; attempt++) {
       const knowledge = new WindowKnowledge(from, until, this.ledger, this.edge.certainFrom(from));
       // The oldest page belongs to this window up to `until` (same `from`, so the same first second).
-      knowledge.add(oldest.events.filter((e) => e.time < until));
+      knowledge.add(oldestKeys.filter((e) => e.time < until));
       if (until === longest) {
         knowledge.total(totalCount);
         knowledge.refusedOn(0, refused);
@@ -482,7 +482,6 @@ export class Poller {
       }
     };
     const agreed = (k: WindowKnowledge) => !k.shrank && k.unseen <= 0;
-    const done = (result: CheckResult): CheckResult => result;
     /**
      * Events vanished while the window was read (retention, at its oldest end): counts prove nothing now,
      * so it is read to its end. Newest first, the vanished events were behind every page read, so none
@@ -508,7 +507,7 @@ export class Poller {
       last = { number: 1, totalPages: first.paging.totalPages };
     }
     if (agreed(knowledge)) {
-      return done(knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known');
+      return knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known';
     }
     // 1. The pages that hold the unseen events if they are the newest.
     if (!knowledge.shrank) {
@@ -518,7 +517,7 @@ export class Poller {
       );
       first = undefined;
       if (agreed(knowledge)) {
-        return done(knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known');
+        return knowledge.unseen === 0 ? 'agreed' : 'fewer_than_known';
       }
     }
     if (knowledge.shrank) {
@@ -539,7 +538,7 @@ export class Poller {
       return vanished();
     }
     if (agreed(knowledge)) {
-      return done(knowledge.unseen === 0 ? 'read_more' : 'fewer_than_known');
+      return knowledge.unseen === 0 ? 'read_more' : 'fewer_than_known';
     }
     // 3. Events came while the window was read (its count changed), so its pages may have shifted, and
     //    while late events keep coming its count may never agree. What must be certain now is only the
@@ -571,7 +570,7 @@ export class Poller {
     // that count never changed, its pages read stood still and held every event above the oldest one
     // read; with the part below it known, so is the window.
     if (knownUpTo !== undefined && !knowledge.changed && belowRead !== undefined && knownUpTo >= belowRead) {
-      return done('read_more');
+      return 'read_more';
     }
     if (knownUpTo !== undefined && knowledge.changed) {
       this.logger.debug(
@@ -582,15 +581,15 @@ export class Poller {
           known_up_to: new Date(knownUpTo).toISOString(),
         }
       );
-      return done('came_while_read');
+      return 'came_while_read';
     }
     // 4. Every page once more.
     await read(knowledge, [], { startPage: 1, concurrency: 1 }, () => agreed(knowledge));
     if (knowledge.shrank || knowledge.unseen < 0) {
-      return done('fewer_than_known');
+      return 'fewer_than_known';
     }
     if (knowledge.unseen === 0) {
-      return done('read_more');
+      return 'read_more';
     }
     this.logger.warn(
       'the API still counts events in the window that no page showed (events that came during this poll); completing it, the next poll checks its overlap again',
