@@ -9,6 +9,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Transport, fetchTransport } from '@emnify-events/client';
+import { Exporter } from '../src/exporter';
 import { countsFromMetrics, exporterFor, scrape, truthAsCounts, withSimulator } from './helpers';
 import { parseSamples } from './metricsText';
 
@@ -20,6 +21,34 @@ const HOUR = 3_600_000;
 /** The simulator's clock; the exporter's runs a minute later, so that its poll covers the whole history. */
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
+/**
+ * Watches which ingested pages are alive: `transport` (the simulator's API) counts them at every event
+ * request while `watching`, after a full collection; `attach` makes the exporter's ledger report each page
+ * it ingests (its event array: a page's events and raw items live as long as it does).
+ */
+function pageWatch(baseUrl: string) {
+  const ingested: Array<WeakRef<object>> = [];
+  const watch = { watching: true, alive: [] as number[], ingested };
+  const inner = fetchTransport({ baseUrl, timeoutMs: 5000 });
+  const transport: Transport = async (request) => {
+    if (watch.watching && request.path === '/api/v1/event') {
+      // A macrotask later (WeakRefs of earlier jobs keep nothing), after a full collection.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      watch.alive.push(ingested.filter((ref) => ref.deref() !== undefined).length);
+    }
+    return inner(request);
+  };
+  const attach = (exporter: Exporter) => {
+    const ingest = exporter.ledger.ingest.bind(exporter.ledger);
+    exporter.ledger.ingest = (events, origin) => {
+      ingested.push(new WeakRef(events));
+      return ingest(events, origin);
+    };
+  };
+  return { watch, transport, attach };
+}
+
 describe('a catch-up poll lets go of the pages it has ingested', () => {
   it.each([1, 4])(
     'page concurrency %i: at every event request, no ingested page is alive; every event counted once',
@@ -27,19 +56,7 @@ describe('a catch-up poll lets go of the pages it has ingested', () => {
       await withSimulator(
         { seed: 59, historyMs: 2 * HOUR, historyEvents: 4000, eventsPerSecond: 0, now: () => NOW },
         async (sim, dir) => {
-          /** The ingested pages' event arrays (a page's events and raw items live as long as it does). */
-          const ingested: Array<WeakRef<object>> = [];
-          const alive: number[] = [];
-          const inner = fetchTransport({ baseUrl: sim.url, timeoutMs: 5000 });
-          const transport: Transport = async (request) => {
-            if (request.path === '/api/v1/event') {
-              // A macrotask later (WeakRefs of earlier jobs keep nothing), after a full collection.
-              await new Promise((resolve) => setImmediate(resolve));
-              gc();
-              alive.push(ingested.filter((ref) => ref.deref() !== undefined).length);
-            }
-            return inner(request);
-          };
+          const { watch, transport, attach } = pageWatch(sim.url);
           const exporter = exporterFor(
             sim,
             dir,
@@ -56,11 +73,7 @@ describe('a catch-up poll lets go of the pages it has ingested', () => {
             ],
             { transport }
           );
-          const ingest = exporter.ledger.ingest.bind(exporter.ledger);
-          exporter.ledger.ingest = (events, origin) => {
-            ingested.push(new WeakRef(events));
-            return ingest(events, origin);
-          };
+          attach(exporter);
           await exporter.poller.pollOnce();
 
           const requests = sim.requestLog().filter((r) => r.path === '/api/v1/event').length;
@@ -71,8 +84,8 @@ describe('a catch-up poll lets go of the pages it has ingested', () => {
             0
           );
           expect(windows).toBeGreaterThanOrEqual(4);
-          expect(ingested.length).toBeGreaterThanOrEqual(40);
-          expect(alive).toEqual(new Array<number>(requests).fill(0));
+          expect(watch.ingested.length).toBeGreaterThanOrEqual(40);
+          expect(watch.alive).toEqual(new Array<number>(requests).fill(0));
           const truth = sim.truth({});
           expect(truth.total).toBe(4000);
           expect(countsFromMetrics(await scrape(exporter.app))).toEqual(truthAsCounts(truth));
@@ -89,39 +102,24 @@ describe('a steady poll that skips its oldest page lets go of its newest page to
     await withSimulator(
       { seed: 60, historyEvents: 0, eventsPerSecond: 20, lateFraction: 0, now: () => now },
       async (sim, dir) => {
-        const ingested: Array<WeakRef<object>> = [];
-        const alive: number[] = [];
-        let watching = false;
-        const inner = fetchTransport({ baseUrl: sim.url, timeoutMs: 5000 });
-        const transport: Transport = async (request) => {
-          if (watching && request.path === '/api/v1/event') {
-            await new Promise((resolve) => setImmediate(resolve));
-            gc();
-            alive.push(ingested.filter((ref) => ref.deref() !== undefined).length);
-          }
-          return inner(request);
-        };
+        const { watch, transport, attach } = pageWatch(sim.url);
         const exporter = exporterFor(sim, dir, () => now, ['--backfill', '0s', '--poll.page-size', '100'], {
           transport,
         });
-        const ingest = exporter.ledger.ingest.bind(exporter.ledger);
-        exporter.ledger.ingest = (events, origin) => {
-          ingested.push(new WeakRef(events));
-          return ingest(events, origin);
-        };
+        attach(exporter);
         for (let poll = 1; poll <= 18; poll++) {
           now += 30_000;
-          watching = poll >= 13;
+          watch.watching = poll >= 13;
           await exporter.poller.pollOnce();
         }
         const watched = sim
           .requestLog()
           .filter((r) => r.path === '/api/v1/event')
-          .slice(-alive.length);
+          .slice(-watch.alive.length);
         // Each poll reads 600 new events (6 pages of 100), newest first; the steady path read no oldest page.
-        expect(alive.length).toBeGreaterThanOrEqual(6 * 6);
+        expect(watch.alive.length).toBeGreaterThanOrEqual(6 * 6);
         expect(watched.filter((r) => r.query.includes('sort=timestamp%2Cid')).length).toBeLessThanOrEqual(2);
-        expect(alive).toEqual(new Array<number>(alive.length).fill(0));
+        expect(watch.alive).toEqual(new Array<number>(watch.alive.length).fill(0));
         expect(countsFromMetrics(await scrape(exporter.app))).toEqual(
           truthAsCounts(sim.truth({ until: now - 10_000 + 999 }))
         );
